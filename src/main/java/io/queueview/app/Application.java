@@ -1,0 +1,142 @@
+package io.queueview.app;
+
+import io.javalin.Javalin;
+import io.queueview.config.Settings;
+import io.queueview.http.ApiServer;
+import io.queueview.query.QueueReader;
+import io.queueview.query.StreamsLocalStores;
+import io.queueview.topology.QueueTopology;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running queueview: the embedded broker (when no Kafka is configured), the topics, the Kafka Streams
+ * view and the HTTP API, started in that order and closed in the reverse order.
+ */
+public final class Application implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Settings settings;
+    private EmbeddedKafka broker;
+    private String bootstrapServers;
+    private AccessTokens tokens;
+    private KafkaStreams streams;
+    private Javalin http;
+    private QueueReader reader;
+
+    private Application(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything; on a failure closes what was started and rethrows. */
+    public static Application start(Settings settings) throws Exception {
+        Application app = new Application(settings);
+        try {
+            app.startAll();
+            return app;
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Files.createDirectories(settings.dataDir());
+        if (settings.embeddedKafka()) {
+            broker = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.embeddedKafkaPort());
+            bootstrapServers = broker.bootstrapServers();
+            LOG.info("embedded Kafka broker on {} (data in {})", bootstrapServers, settings.dataDir().resolve("kafka"));
+        } else {
+            bootstrapServers = settings.kafkaBootstrap();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Topics.ensure(admin, settings);
+            if (settings.demo()) {
+                int written = DemoData.loadIfEmpty(admin, bootstrapServers, settings.eventsTopic());
+                if (written > 0) {
+                    LOG.info("wrote {} demo events to {}", written, settings.eventsTopic());
+                }
+            }
+        }
+        tokens = AccessTokens.load(settings);
+
+        // application.server must name this instance's HTTP address, so the port is settled before either starts.
+        HostInfo self = new HostInfo(settings.advertisedHost(), httpPort(settings));
+        streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
+                settings, bootstrapServers, self.host() + ":" + self.port()));
+        streams.setStateListener((now, before) -> LOG.info("view state {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; the view stops answering", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        reader = new QueueReader(new StreamsLocalStores(streams, self));
+        http = ApiServer.start(settings.httpHost(), self.port(), tokens.tokens(), reader, Clock.systemUTC());
+        streams.start();
+    }
+
+    private static int httpPort(Settings settings) throws IOException {
+        if (settings.httpPort() != 0) {
+            return settings.httpPort();
+        }
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(settings.httpHost()))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** Waits until the view can answer lists; false when it did not within the timeout. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reader.ready()) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
+                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The generated demo token, or null when a tokens file is configured. */
+    public String demoToken() {
+        return tokens == null ? null : tokens.demoToken();
+    }
+
+    public QueueReader reader() {
+        return reader;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.stop();
+        }
+        if (streams != null) {
+            streams.close(CLOSE_TIMEOUT);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

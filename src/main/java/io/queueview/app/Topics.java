@@ -1,0 +1,38 @@
+package io.queueview.app;
+
+import io.queueview.config.Settings;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the external topics queueview reads and writes when they are missing (topology/topics.md). */
+final class Topics {
+
+    private Topics() {
+    }
+
+    static void ensure(Admin admin, Settings settings) throws InterruptedException, ExecutionException {
+        Set<String> existing = admin.listTopics().names().get();
+        Optional<Short> replication = settings.replicationFactor() == -1
+                ? Optional.empty() : Optional.of(settings.replicationFactor());
+        List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic())
+                .stream()
+                .filter(name -> !existing.contains(name))
+                .map(name -> new NewTopic(name, Optional.of(settings.partitions()), replication))
+                .toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) { // another instance was quicker: fine
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.queueview.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything queueview can be told, read once from the environment (QUEUEVIEW_* variables) with defaults and
+ * checked at start-up: a wrong value stops it with an {@link InvalidSetting} naming the variable.
+ *
+ * @param kafkaBootstrap   bootstrap servers of a Kafka cluster, or null to start the embedded broker
+ * @param partitions       partition count of the repartition topic: bounds the parallelism
+ * @param replicationFactor of the topics queueview creates; -1 means the broker's default
+ */
+public record Settings(
+        String httpHost,
+        int httpPort,
+        String advertisedHost,
+        Path dataDir,
+        String kafkaBootstrap,
+        int embeddedKafkaPort,
+        boolean demo,
+        Path tokensFile,
+        String applicationId,
+        String eventsTopic,
+        String dlqTopic,
+        String changesTopic,
+        int partitions,
+        short replicationFactor,
+        String processingGuarantee,
+        Duration removalMarkerTtl,
+        int streamThreads) {
+
+    public static final Set<String> VARIABLES = Set.of(
+            "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
+            "QUEUEVIEW_KAFKA_BOOTSTRAP", "QUEUEVIEW_EMBEDDED_KAFKA_PORT", "QUEUEVIEW_DEMO", "QUEUEVIEW_TOKENS_FILE",
+            "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
+            "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
+            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS");
+
+    public boolean embeddedKafka() {
+        return kafkaBootstrap == null;
+    }
+
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Settings from(Map<String, String> env) {
+        Reader read = new Reader(env);
+        String kafkaBootstrap = read.text("QUEUEVIEW_KAFKA_BOOTSTRAP", null);
+        boolean embedded = kafkaBootstrap == null;
+        String httpHost = read.text("QUEUEVIEW_HTTP_HOST", "127.0.0.1");
+        return new Settings(
+                httpHost,
+                read.port("QUEUEVIEW_HTTP_PORT", 8080),
+                read.text("QUEUEVIEW_ADVERTISED_HOST", "0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost),
+                Path.of(read.text("QUEUEVIEW_DATA_DIR", "./data")),
+                kafkaBootstrap,
+                read.port("QUEUEVIEW_EMBEDDED_KAFKA_PORT", 9092),
+                read.bool("QUEUEVIEW_DEMO", embedded),
+                read.path("QUEUEVIEW_TOKENS_FILE"),
+                read.text("QUEUEVIEW_APPLICATION_ID", "queueview"),
+                read.text("QUEUEVIEW_EVENTS_TOPIC", "queue-events"),
+                read.text("QUEUEVIEW_DLQ_TOPIC", "queue-events-dlq"),
+                read.text("QUEUEVIEW_CHANGES_TOPIC", "queue-changes"),
+                read.integer("QUEUEVIEW_PARTITIONS", 4, 1, 10_000),
+                read.replicationFactor("QUEUEVIEW_REPLICATION_FACTOR", embedded ? 1 : -1),
+                read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
+                read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
+                read.integer("QUEUEVIEW_STREAM_THREADS", 1, 1, 64));
+    }
+
+    /** Reads one variable at a time and says which one is wrong. */
+    private record Reader(Map<String, String> env) {
+
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        Path path(String name) {
+            String value = text(name, null);
+            return value == null ? null : Path.of(value);
+        }
+
+        int port(String name, int fallback) {
+            return integer(name, fallback, 0, 65_535, "a port number 0..65535 (0 = any free port)");
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return integer(name, fallback, min, max, "an integer " + min + ".." + max);
+        }
+
+        int integer(String name, int fallback, int min, int max, String rule) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int number = Integer.parseInt(value);
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSetting(name, value, "expected " + rule);
+        }
+
+        short replicationFactor(String name, int fallback) {
+            String rule = "an integer 1..32767, or -1 for the broker's default";
+            int factor = integer(name, fallback, -1, Short.MAX_VALUE, rule);
+            if (factor == 0) {
+                throw new InvalidSetting(name, "0", "expected " + rule);
+            }
+            return (short) factor;
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.toLowerCase()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new InvalidSetting(name, value, "expected true or false");
+            };
+        }
+
+        String oneOf(String name, String fallback, Set<String> allowed) {
+            String value = text(name, fallback);
+            if (!allowed.contains(value)) {
+                throw new InvalidSetting(name, value, "expected one of " + allowed);
+            }
+            return value;
+        }
+
+        Duration duration(String name, Duration fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                Duration duration = Duration.parse(value);
+                if (!duration.isNegative() && !duration.isZero()) {
+                    return duration;
+                }
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+            throw new InvalidSetting(name, value, "expected a positive ISO-8601 duration such as PT24H");
+        }
+    }
+}

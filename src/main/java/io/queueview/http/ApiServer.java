@@ -1,0 +1,68 @@
+package io.queueview.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.queueview.query.QueueReader;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the Job Queue API, health checks, and the one place where failures become the API's error
+ * bodies. Nothing here touches Kafka Streams; answers come from a {@link QueueReader}.
+ */
+public final class ApiServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String ANSWERED = "queueview.answered";
+
+    private ApiServer() {
+    }
+
+    /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
+    public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, Clock clock) {
+        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, clock);
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.prefer405over404 = true;
+            config.routes.get(QueuingJobsApi.PATH, api::list);
+            config.routes.get("/health/live", ctx -> ctx.result("live"));
+            config.routes.get("/health/ready", ctx -> ready(ctx, reader));
+            config.routes.exception(ApiError.class, ApiServer::answer);
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                answer(ApiError.internal(), ctx);
+            });
+            config.routes.error(404, ctx -> answerUnlessAnswered(ctx,
+                    ApiError.notFound("no such path: " + ctx.path())));
+            config.routes.error(405, ctx -> answerUnlessAnswered(ctx,
+                    ApiError.methodNotAllowed(ctx.method() + " is not served on " + ctx.path())));
+        }).start(host, port);
+    }
+
+    static void json(Context ctx, int status, byte[] body) {
+        ctx.status(status).contentType("application/json").result(body);
+    }
+
+    private static void ready(Context ctx, QueueReader reader) {
+        if (!reader.ready()) {
+            throw ApiError.unavailable("the view is not ready: starting, restoring or rebalancing");
+        }
+        ctx.result("ready");
+    }
+
+    private static void answer(ApiError error, Context ctx) {
+        ctx.attribute(ANSWERED, true);
+        if (error.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
+        }
+        json(ctx, error.status(), ApiJson.error(error.code(), error.getMessage()));
+    }
+
+    private static void answerUnlessAnswered(Context ctx, ApiError error) {
+        if (ctx.attribute(ANSWERED) == null) {
+            answer(error, ctx);
+        }
+    }
+}

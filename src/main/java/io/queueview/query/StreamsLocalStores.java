@@ -1,0 +1,64 @@
+package io.queueview.query;
+
+import io.queueview.queue.QueueId;
+import io.queueview.store.QueueKeys;
+import io.queueview.store.QueueStores;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Finds a queue's stores through Kafka Streams: which partition holds the queue (the repartition topic's key is
+ * the queue key), whether this instance is its active owner, and that partition's local stores.
+ */
+public final class StreamsLocalStores implements LocalStores {
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public StreamsLocalStores(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public QueuePartition partitionOf(QueueId queue) {
+        if (!ready()) {
+            throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase()
+                    + "); retry shortly");
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(
+                QueueStores.ENTRIES, QueueKeys.queue(queue), Serdes.ByteArray().serializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            throw new QueueUnavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry shortly");
+        }
+        if (!self.equals(owner.activeHost())) {
+            throw new QueueUnavailable("queue " + queue + " is owned by instance " + owner.activeHost().host() + ":"
+                    + owner.activeHost().port() + ", and forwarding between instances is not supported yet");
+        }
+        try {
+            return new QueuePartition(store(QueueStores.ENTRIES, owner.partition()),
+                    store(QueueStores.COUNTERS, owner.partition()));
+        } catch (InvalidStateStoreException e) {
+            throw new QueueUnavailable("the stores of queue " + queue + " are not queryable now (" + e.getMessage()
+                    + "); retry shortly");
+        }
+    }
+
+    private ReadOnlyKeyValueStore<Bytes, byte[]> store(String name, int partition) {
+        return streams.store(StoreQueryParameters
+                .fromNameAndType(name, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                .withPartition(partition));
+    }
+}

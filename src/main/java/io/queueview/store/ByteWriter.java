@@ -1,0 +1,73 @@
+package io.queueview.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Appends big-endian fixed-width numbers and length-prefixed strings to a growing byte array. */
+final class ByteWriter {
+
+    private byte[] bytes;
+    private int size;
+
+    ByteWriter(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    ByteWriter putByte(int value) {
+        ensure(1);
+        bytes[size++] = (byte) value;
+        return this;
+    }
+
+    ByteWriter putShort(int value) {
+        ensure(2);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+        return this;
+    }
+
+    ByteWriter putInt(int value) {
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
+    ByteWriter putLong(long value) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            bytes[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
+    ByteWriter putBytes(byte[] value) {
+        ensure(value.length);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
+        return this;
+    }
+
+    /** A string as its UTF-8 length (variable-length int) and bytes. */
+    ByteWriter putString(String value) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        int length = utf8.length;
+        while ((length & ~0x7F) != 0) {
+            putByte((length & 0x7F) | 0x80);
+            length >>>= 7;
+        }
+        putByte(length);
+        return putBytes(utf8);
+    }
+
+    byte[] toBytes() {
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}

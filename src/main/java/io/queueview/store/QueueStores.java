@@ -1,0 +1,17 @@
+package io.queueview.store;
+
+/** Names of the projector's state stores: shared by the topology, the query side and the tests. */
+public final class QueueStores {
+
+    /** Order key → entry: one queue is one key range, already in queue order. */
+    public static final String ENTRIES = "queue-entries";
+    /** (queue, id) → {@link EntryPlace}: finds a queued entry without a scan. */
+    public static final String INDEX = "queue-entry-index";
+    /** (queue, id) → {@link RemovalMarker}: versions of removed entries, until they expire. */
+    public static final String MARKERS = "queue-removal-markers";
+    /** Queue → {@link QueueCounters}. */
+    public static final String COUNTERS = "queue-counters";
+
+    private QueueStores() {
+    }
+}

@@ -1,0 +1,89 @@
+package io.queueview.topology;
+
+import io.queueview.config.Settings;
+import io.queueview.store.EventCodec;
+import io.queueview.store.QueueStores;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stream processing of queueview (picture and topics in topology/): parse and check each event, send bad
+ * records to the dead-letter topic, re-key by queue through a named repartition topic with a pinned partition
+ * count, and fold the events into the projector's stores. Every processor, store and topic has an explicit
+ * name, so renaming code never orphans state.
+ */
+public final class QueueTopology {
+
+    /** Name of the repartition topic (Kafka Streams prefixes the application id and adds "-repartition"). */
+    public static final String EVENTS_BY_QUEUE = "queue-events-by-queue";
+
+    private QueueTopology() {
+    }
+
+    public static Topology build(Settings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        for (String store : new String[] {QueueStores.ENTRIES, QueueStores.INDEX, QueueStores.MARKERS,
+                QueueStores.COUNTERS}) {
+            builder.addStateStore(persistentStore(store));
+        }
+
+        KStream<byte[], EventIntake.Outcome> checked = builder
+                .stream(settings.eventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("read-queue-events"))
+                .process(EventIntake::new, Named.as("check-event"));
+
+        checked.split(Named.as("route-"))
+                .branch((key, outcome) -> outcome.rejected(), Branched.withConsumer(rejected -> rejected
+                        .mapValues(EventIntake.Outcome::rejectedValue, Named.as("original-value"))
+                        .to(settings.dlqTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName("write-dead-letters")), "dead-letter"))
+                .defaultBranch(Branched.withConsumer(valid -> valid
+                        .mapValues(outcome -> EventCodec.encode(outcome.event()), Named.as("encode-event"))
+                        .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName(EVENTS_BY_QUEUE)
+                                .withNumberOfPartitions(settings.partitions()))
+                        .process(() -> new QueueProjector(settings.removalMarkerTtl()), Named.as("queue-projector"),
+                                QueueStores.ENTRIES, QueueStores.INDEX, QueueStores.MARKERS, QueueStores.COUNTERS)
+                        .to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName("write-queue-changes")), "valid"));
+        return builder.build();
+    }
+
+    /** The Kafka Streams configuration; applicationServer is "host:port" of this instance's HTTP API. */
+    public static Properties streamsConfig(Settings settings, String bootstrapServers, String applicationServer) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // A new application reads the events topic from its beginning: the view is the whole history.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> persistentStore(String name) {
+        // No record cache: queries scan RocksDB directly, and every applied event is in the store at once.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled();
+    }
+}

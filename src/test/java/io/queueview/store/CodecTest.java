@@ -1,0 +1,60 @@
+package io.queueview.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.queueview.event.JobDequeued;
+import io.queueview.event.JobEnqueued;
+import io.queueview.event.JobUpdated;
+import io.queueview.event.QueueEvent;
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+    private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
+    private static final Entry FULL = new Entry(QUEUE, -5, 42, -50, Long.MIN_VALUE, 9L, "UI", "lane-detect",
+            "SCENARIO_AUTO_MINING", "DPK0000001", "DATA_MARK", "1Core_4GiB", "ws-1", "MODELARTS", "c-1");
+    private static final Entry BARE = new Entry(QUEUE, Long.MAX_VALUE, 1, 50, 0, null, null, null, null, null,
+            null, null, null, null, null);
+
+    @Test
+    void entryWithEveryFieldReadsBackEqual() {
+        assertEquals(FULL, EntryCodec.decode(QUEUE, EntryCodec.encode(FULL)));
+    }
+
+    @Test
+    void entryWithoutOptionalFieldsReadsBackEqual() {
+        assertEquals(BARE, EntryCodec.decode(QUEUE, EntryCodec.encode(BARE)));
+    }
+
+    @Test
+    void entryKeepsLongAndNonAsciiText() {
+        Entry text = FULL.withPlacement("规格".repeat(500), "NEW_CLUSTER_KIND", "");
+        assertEquals(text, EntryCodec.decode(QUEUE, EntryCodec.encode(text)));
+    }
+
+    @Test
+    void everyEventKindReadsBackEqual() {
+        QueueEvent[] events = {
+            new JobEnqueued(FULL, 3L, 1_700_000_000_000L),
+            new JobEnqueued(BARE, null, null),
+            new JobUpdated(QUEUE, 7, 4L, null, -2, 99L, "2Core_8GiB", "CCE", "c-2"),
+            new JobUpdated(QUEUE, 7, null, 5L, null, null, null, null, null),
+            new JobDequeued(QUEUE, 7, 5L, 6L, "DISPATCHED"),
+            new JobDequeued(QUEUE, 7, null, null, null),
+        };
+        for (QueueEvent event : events) {
+            assertEquals(event, EventCodec.decode(EventCodec.encode(event)));
+        }
+    }
+
+    @Test
+    void indexPlacesMarkersAndCountersReadBackEqual() {
+        assertEquals(new EntryPlace(-50, -1, null), EntryPlace.fromBytes(new EntryPlace(-50, -1, null).toBytes()));
+        assertEquals(new EntryPlace(3, 4, 5L), EntryPlace.fromBytes(new EntryPlace(3, 4, 5L).toBytes()));
+        assertEquals(new RemovalMarker(8, 9), RemovalMarker.fromBytes(new RemovalMarker(8, 9).toBytes()));
+        assertEquals(new QueueCounters(1, 2, 3), QueueCounters.fromBytes(new QueueCounters(1, 2, 3).toBytes()));
+    }
+}

@@ -1,0 +1,129 @@
+package io.queueview.testing;
+
+import io.queueview.config.Settings;
+import io.queueview.query.LocalStores;
+import io.queueview.query.QueuePartition;
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import io.queueview.store.EntryCodec;
+import io.queueview.store.QueueCounters;
+import io.queueview.store.QueueKeys;
+import io.queueview.store.QueueStores;
+import io.queueview.topology.QueueTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The whole topology in a {@link TopologyTestDriver} (real RocksDB stores, no broker), with the stores offered
+ * as {@link LocalStores} so the query side and the HTTP server can run on it.
+ */
+public final class ProjectorDriver implements LocalStores, AutoCloseable {
+
+    private final Settings settings;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<byte[], byte[]> events;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<byte[], byte[]> changes;
+
+    public ProjectorDriver(Path dataDir) {
+        this(TestSettings.in(dataDir));
+    }
+
+    public ProjectorDriver(Settings settings) {
+        this.settings = settings;
+        Properties props = QueueTopology.streamsConfig(settings, "driver:9092", "localhost:8080");
+        driver = new TopologyTestDriver(QueueTopology.build(settings), props);
+        events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(settings.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        changes = driver.createOutputTopic(settings.changesTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public ProjectorDriver send(EventJson... eventsToSend) {
+        for (EventJson event : eventsToSend) {
+            events.pipeInput(null, event.bytes());
+        }
+        return this;
+    }
+
+    public ProjectorDriver sendRaw(byte[] key, byte[] value) {
+        events.pipeInput(key, value);
+        return this;
+    }
+
+    /** Every entry of the queue, in store (= queue) order. */
+    public List<Entry> queue(QueueId queue) {
+        List<Entry> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> scan = store(QueueStores.ENTRIES)
+                .prefixScan(Bytes.wrap(QueueKeys.queue(queue)), new BytesSerializer())) {
+            scan.forEachRemaining(kv -> entries.add(EntryCodec.decode(queue, kv.value)));
+        }
+        return entries;
+    }
+
+    public List<Long> ids(QueueId queue) {
+        return queue(queue).stream().map(Entry::id).toList();
+    }
+
+    public QueueCounters counters(QueueId queue) {
+        return QueueCounters.fromBytes(store(QueueStores.COUNTERS).get(Bytes.wrap(QueueKeys.queue(queue))));
+    }
+
+    public long markerCount() {
+        try (KeyValueIterator<Bytes, byte[]> all = store(QueueStores.MARKERS).all()) {
+            long count = 0;
+            for (; all.hasNext(); all.next()) {
+                count++;
+            }
+            return count;
+        }
+    }
+
+    public List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    public List<KeyValue<byte[], byte[]>> changes() {
+        return changes.readKeyValuesToList();
+    }
+
+    public void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    @Override
+    public QueuePartition partitionOf(QueueId queue) {
+        return new QueuePartition(store(QueueStores.ENTRIES), store(QueueStores.COUNTERS));
+    }
+
+    private KeyValueStore<Bytes, byte[]> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
