@@ -1,0 +1,68 @@
+package io.queueview.testing;
+
+import io.javalin.Javalin;
+import io.queueview.http.ApiServer;
+import io.queueview.http.Caller;
+import io.queueview.http.Tokens;
+import io.queueview.query.LocalStores;
+import io.queueview.query.QueueReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The HTTP server on a free port over any {@link LocalStores} (usually a {@link ProjectorDriver}), with a fixed
+ * clock and these tokens: {@link #OPS} (every project, every action), {@link #READER} (project "p", list only),
+ * {@link #WRITER} (project "p", update only).
+ */
+public final class ApiFixture implements AutoCloseable {
+
+    public static final String OPS = "ops-token";
+    public static final String READER = "reader-token";
+    public static final String WRITER = "writer-token";
+    public static final Instant NOW = Instant.parse("2022-01-01T08:08:29Z");
+
+    private final Javalin server;
+    private final HttpClientForTests client;
+
+    public ApiFixture(LocalStores stores, Path dataDir) {
+        server = ApiServer.start("127.0.0.1", 0, Tokens.load(tokensFile(dataDir)), new QueueReader(stores),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        client = new HttpClientForTests(server.port());
+    }
+
+    public HttpClientForTests http() {
+        return client;
+    }
+
+    private static Path tokensFile(Path dataDir) {
+        String grants = String.join(",",
+                grant("ops", OPS, List.of("*"), List.of(Caller.LIST, Caller.UPDATE)),
+                grant("reader", READER, List.of("p"), List.of(Caller.LIST)),
+                grant("writer", WRITER, List.of("p"), List.of(Caller.UPDATE)));
+        try {
+            return Files.writeString(dataDir.resolve("test-tokens.json"), "{\"tokens\":[" + grants + "]}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String grant(String name, String token, List<String> projects, List<String> actions) {
+        return "{\"name\":\"%s\",\"sha256\":\"%s\",\"projects\":[%s],\"actions\":[%s]}".formatted(name,
+                Tokens.sha256Hex(token), quoted(projects), quoted(actions));
+    }
+
+    private static String quoted(List<String> words) {
+        return String.join(",", words.stream().map(word -> "\"" + word + "\"").toList());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
