@@ -1,5 +1,7 @@
 package io.queueview.app;
 
+import static org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+
 import io.javalin.Javalin;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -133,7 +136,8 @@ public final class Application implements AutoCloseable {
             http.stop();
         }
         if (streams != null) {
-            streams.close(CLOSE_TIMEOUT);
+            // Leave the group: a restarted instance then gets its partitions at once, not after the session timeout.
+            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(LEAVE_GROUP));
         }
         if (broker != null) {
             broker.close();

@@ -1,0 +1,186 @@
+package io.queueview.app;
+
+import static io.queueview.testing.EventJson.dequeued;
+import static io.queueview.testing.EventJson.enqueued;
+import static io.queueview.testing.EventJson.updated;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.config.Settings;
+import io.queueview.testing.Await;
+import io.queueview.testing.EventJson;
+import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.SharedBroker;
+import io.queueview.testing.TestSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * queueview in production mode against a real KRaft broker: events written by a plain producer, answers over
+ * HTTP, exactly-once Kafka Streams, a restart on the same data folder.
+ */
+class QueueViewEndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+    private Settings settings;
+    private Application app;
+
+    @BeforeEach
+    void start() throws Exception {
+        settings = TestSettings.in(dataDir,
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
+                "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
+                "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
+                "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
+                "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
+                "QUEUEVIEW_PARTITIONS", "2",
+                "QUEUEVIEW_REPLICATION_FACTOR", "1");
+        app = startApp();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private Application startApp() throws Exception {
+        Application started = Application.start(settings);
+        assertTrue(started.awaitReady(VISIBLE_WITHIN), "ready within " + VISIBLE_WITHIN);
+        return started;
+    }
+
+    @Test
+    void createsItsTopicsWithTheConfiguredPartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers()))) {
+            Map<String, TopicDescription> topics = admin.describeTopics(
+                    Set.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic())).allTopicNames().get();
+            topics.values().forEach(topic -> assertEquals(2, topic.partitions().size(), topic.name()));
+        }
+    }
+
+    @Test
+    void listsEventsFromAPlainProducerIncludingOnesWithoutAKey() {
+        produce(null, enqueued("p", "PROCESSOR", 1).with("priority", 1));
+        produce("2", enqueued("p", "PROCESSOR", 2).with("priority", 5));
+        produce("3", enqueued("p", "PROCESSOR", 3).with("priority", 1).with("rank_stamp", 1));
+        awaitIds("p", "PROCESSOR", List.of(2L, 3L, 1L));
+    }
+
+    @Test
+    void showsUpdatesAndRemovals() {
+        produce("1", enqueued("p", "INTERNAL", 1).version(1));
+        produce("2", enqueued("p", "INTERNAL", 2).version(1));
+        awaitIds("p", "INTERNAL", List.of(1L, 2L));
+        produce("1", updated("p", "INTERNAL", 1).version(2).with("priority", -10));
+        produce("2", dequeued("p", "INTERNAL", 2).version(2).with("reason", "DISPATCHED"));
+        produce("3", enqueued("p", "INTERNAL", 3));
+        awaitIds("p", "INTERNAL", List.of(3L, 1L));
+    }
+
+    @Test
+    void sendsGarbageToTheDeadLetterTopicAndKeepsGoing() throws IOException {
+        SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
+                "k".getBytes(StandardCharsets.UTF_8), "{garbage".getBytes(StandardCharsets.UTF_8))));
+        produce("1", enqueued("p", "RESIM", 1));
+        awaitIds("p", "RESIM", List.of(1L));
+
+        ConsumerRecord<byte[], byte[]> dead = readOne(settings.dlqTopic());
+        assertEquals("{garbage", new String(dead.value(), StandardCharsets.UTF_8));
+        assertTrue(header(dead, "queueview.dlq.reason").startsWith("value is not JSON"));
+        assertEquals(settings.eventsTopic(), header(dead, "queueview.dlq.source.topic"));
+        assertEquals("0", header(dead, "queueview.dlq.source.offset"));
+    }
+
+    @Test
+    void answersTheSameAfterARestartOnTheSameDataFolder() throws Exception {
+        for (int id = 1; id <= 20; id++) {
+            produce(Integer.toString(id), enqueued("p", "PROCESSOR", id).with("priority", id % 4).version(1));
+        }
+        produce("5", dequeued("p", "PROCESSOR", 5).version(2));
+        awaitTotal("p", "PROCESSOR", 19);
+        String before = page("p", "PROCESSOR").get("payload").toString();
+
+        app.close();
+        app = startApp();
+        assertEquals(before, page("p", "PROCESSOR").get("payload").toString());
+        // and the view goes on from where it was
+        produce("21", enqueued("p", "PROCESSOR", 21).with("priority", 50));
+        awaitTotal("p", "PROCESSOR", 20);
+    }
+
+    private void produce(String key, EventJson event) {
+        SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), event.bytes())));
+    }
+
+    private JsonNode page(String project, String queueType) {
+        HttpResponse<String> response = new HttpClientForTests(app.httpPort()).get(
+                "/v1.0/" + project + "/data/queuing-jobs?queue_type=" + queueType + "&limit=200", app.demoToken());
+        assertEquals(200, response.statusCode(), response.body());
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitIds(String project, String queueType, List<Long> ids) {
+        Await.until(VISIBLE_WITHIN, project + "/" + queueType + " lists " + ids, () -> {
+            List<Long> listed = new ArrayList<>();
+            page(project, queueType).at("/payload/list").forEach(entry -> listed.add(entry.get("id").asLong()));
+            return listed.equals(ids);
+        });
+    }
+
+    private void awaitTotal(String project, String queueType, long total) {
+        Await.until(VISIBLE_WITHIN, project + "/" + queueType + " has " + total + " entries",
+                () -> page(project, queueType).at("/payload/page_info/total").asLong() == total);
+    }
+
+    private ConsumerRecord<byte[], byte[]> readOne(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, SharedBroker.unique("reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Await.until(VISIBLE_WITHIN, "a record on " + topic, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return !records.isEmpty();
+            });
+            return records.get(0);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

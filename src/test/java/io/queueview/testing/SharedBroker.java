@@ -1,0 +1,56 @@
+package io.queueview.testing;
+
+import io.queueview.app.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One real KRaft broker for all end-to-end tests of a test JVM (it starts in seconds, but not in no time),
+ * stopped when the JVM exits. Tests keep apart by their own topic names and application ids ({@link #unique}).
+ */
+public final class SharedBroker {
+
+    private static EmbeddedKafka broker;
+
+    private SharedBroker() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            try {
+                Path dir = Files.createTempDirectory("queueview-it-broker");
+                broker = EmbeddedKafka.start(dir, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "it-broker-stop"));
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A name no other test uses, for topics and application ids. */
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Sends records to a topic with a plain producer and waits until the broker has them all. */
+    public static void produce(String topic, List<Map.Entry<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<byte[], byte[]> record : records) {
+                producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
+            }
+            producer.flush();
+        }
+    }
+}
