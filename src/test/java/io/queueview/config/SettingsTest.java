@@ -1,0 +1,72 @@
+package io.queueview.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsTest {
+
+    @Test
+    void defaultsRunTheEmbeddedBrokerWithDemoData() {
+        Settings settings = Settings.from(Map.of());
+        assertTrue(settings.embeddedKafka());
+        assertNull(settings.kafkaBootstrap());
+        assertTrue(settings.demo());
+        assertEquals(8080, settings.httpPort());
+        assertEquals("127.0.0.1", settings.httpHost());
+        assertEquals(9092, settings.embeddedKafkaPort());
+        assertEquals(Path.of("./data"), settings.dataDir());
+        assertEquals("queue-events", settings.eventsTopic());
+        assertEquals("queue-events-dlq", settings.dlqTopic());
+        assertEquals("exactly_once_v2", settings.processingGuarantee());
+        assertEquals(Duration.ofHours(24), settings.removalMarkerTtl());
+        assertEquals(1, settings.replicationFactor());
+    }
+
+    @Test
+    void aConfiguredClusterMeansNoBrokerNoDemoAndTheBrokersReplicationDefault() {
+        Settings settings = Settings.from(Map.of("QUEUEVIEW_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092"));
+        assertFalse(settings.embeddedKafka());
+        assertFalse(settings.demo());
+        assertEquals(-1, settings.replicationFactor());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "QUEUEVIEW_HTTP_PORT, 80800",
+        "QUEUEVIEW_HTTP_PORT, http",
+        "QUEUEVIEW_EMBEDDED_KAFKA_PORT, -1",
+        "QUEUEVIEW_DEMO, yes",
+        "QUEUEVIEW_PARTITIONS, 0",
+        "QUEUEVIEW_REPLICATION_FACTOR, 0",
+        "QUEUEVIEW_PROCESSING_GUARANTEE, exactly_once",
+        "QUEUEVIEW_REMOVAL_MARKER_TTL, 24h",
+        "QUEUEVIEW_STREAM_THREADS, 0",
+    })
+    void aWrongValueStopsStartUpNamingTheVariable(String variable, String value) {
+        InvalidSetting error = assertThrows(InvalidSetting.class, () -> Settings.from(Map.of(variable, value)));
+        assertTrue(error.getMessage().startsWith(variable + "='" + value + "' is invalid: expected"), error.getMessage());
+        assertFalse(error.getMessage().contains("\n"));
+    }
+
+    @Test
+    void everyListedVariableIsRead() {
+        Settings defaults = Settings.from(Map.of());
+        for (String variable : Settings.VARIABLES) {
+            try {
+                assertFalse(defaults.equals(Settings.from(Map.of(variable, "x"))), variable + " is not read");
+            } catch (InvalidSetting rejected) {
+                assertTrue(rejected.getMessage().startsWith(variable), rejected.getMessage());
+            }
+        }
+    }
+}
