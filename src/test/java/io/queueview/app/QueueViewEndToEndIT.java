@@ -134,6 +134,34 @@ class QueueViewEndToEndIT {
         awaitTotal("p", "PROCESSOR", 20);
     }
 
+    @Test
+    void aSecondInstanceAnswersOnlyForTheQueuesItOwnsAndNamesTheOwnerOfTheOthers() throws Exception {
+        Settings second = TestSettings.in(dataDir.resolve("second"), "QUEUEVIEW_KAFKA_BOOTSTRAP",
+                settings.kafkaBootstrap(), "QUEUEVIEW_APPLICATION_ID", settings.applicationId(),
+                "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(), "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(),
+                "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(), "QUEUEVIEW_PARTITIONS", "2",
+                "QUEUEVIEW_REPLICATION_FACTOR", "1", "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString());
+        List<String> projects = List.of("a", "b", "c", "d", "e", "f");
+        for (String project : projects) {
+            produce(project, enqueued(project, "RESIM", 1));
+        }
+        try (Application other = Application.start(second)) {
+            HttpClientForTests[] instances = {new HttpClientForTests(app.httpPort()),
+                new HttpClientForTests(other.httpPort())};
+            for (String project : projects) {
+                String list = "/v1.0/" + project + "/data/queuing-jobs?queue_type=RESIM";
+                Await.until(VISIBLE_WITHIN, "one instance lists " + project + ", the other names it", () -> {
+                    HttpResponse<String> first = instances[0].get(list, app.demoToken());
+                    HttpResponse<String> next = instances[1].get(list, app.demoToken());
+                    HttpResponse<String> owner = first.statusCode() == 200 ? first : next;
+                    HttpResponse<String> elsewhere = owner == first ? next : first;
+                    return owner.statusCode() == 200 && owner.body().contains("\"total\":1")
+                            && elsewhere.statusCode() == 503 && elsewhere.body().contains("is owned by instance");
+                });
+            }
+        }
+    }
+
     private void produce(String key, EventJson event) {
         SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), event.bytes())));
