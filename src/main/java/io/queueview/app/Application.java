@@ -3,6 +3,8 @@ package io.queueview.app;
 import static org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
 
 import io.javalin.Javalin;
+import io.queueview.command.KafkaQueueWriter;
+import io.queueview.command.QueueWriter;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
 import io.queueview.query.QueueReader;
@@ -17,6 +19,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -38,6 +43,7 @@ public final class Application implements AutoCloseable {
     private String bootstrapServers;
     private AccessTokens tokens;
     private KafkaStreams streams;
+    private KafkaProducer<byte[], byte[]> commands;
     private Javalin http;
     private QueueReader reader;
 
@@ -86,8 +92,16 @@ public final class Application implements AutoCloseable {
             LOG.error("stream thread failed; the view stops answering", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        reader = new QueueReader(new StreamsLocalStores(streams, self));
-        http = ApiServer.start(settings.httpHost(), self.port(), tokens.tokens(), reader, Clock.systemUTC());
+        StreamsLocalStores stores = new StreamsLocalStores(streams, self);
+        reader = new QueueReader(stores);
+        commands = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+        QueueWriter writer = new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
+                settings.writeTimeout());
+        http = ApiServer.start(settings.httpHost(), self.port(), tokens.tokens(), reader, writer, Clock.systemUTC());
         streams.start();
     }
 
@@ -134,6 +148,9 @@ public final class Application implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.stop();
+        }
+        if (commands != null) {
+            commands.close(CLOSE_TIMEOUT);
         }
         if (streams != null) {
             // Leave the group: a restarted instance then gets its partitions at once, not after the session timeout.

@@ -9,7 +9,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the external topics queueview reads and writes when they are missing (topology/topics.md). */
+/**
+ * Creates the external topics queueview reads and writes when they are missing (topology/README.md), and checks
+ * that queue-commands has the repartition topic's partition count, on which read-your-writes depends.
+ */
 final class Topics {
 
     private Topics() {
@@ -19,20 +22,27 @@ final class Topics {
         Set<String> existing = admin.listTopics().names().get();
         Optional<Short> replication = settings.replicationFactor() == -1
                 ? Optional.empty() : Optional.of(settings.replicationFactor());
-        List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic())
+        List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic(),
+                        settings.commandsTopic())
                 .stream()
                 .filter(name -> !existing.contains(name))
                 .map(name -> new NewTopic(name, Optional.of(settings.partitions()), replication))
                 .toList();
-        if (missing.isEmpty()) {
-            return;
-        }
-        try {
-            admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) { // another instance was quicker: fine
-                throw e;
+        if (!missing.isEmpty()) {
+            try {
+                admin.createTopics(missing).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) { // another instance was quicker: fine
+                    throw e;
+                }
             }
+        }
+        int commandPartitions = admin.describeTopics(List.of(settings.commandsTopic())).allTopicNames().get()
+                .get(settings.commandsTopic()).partitions().size();
+        if (commandPartitions != settings.partitions()) {
+            throw new IllegalStateException("topic " + settings.commandsTopic() + " has " + commandPartitions
+                    + " partitions but QUEUEVIEW_PARTITIONS is " + settings.partitions()
+                    + ": they must be equal (commands meet their queue's events in the same task)");
         }
     }
 }

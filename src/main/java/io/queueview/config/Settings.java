@@ -27,6 +27,8 @@ public record Settings(
         String eventsTopic,
         String dlqTopic,
         String changesTopic,
+        String commandsTopic,
+        Duration writeTimeout,
         int partitions,
         short replicationFactor,
         String processingGuarantee,
@@ -37,6 +39,7 @@ public record Settings(
             "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
             "QUEUEVIEW_KAFKA_BOOTSTRAP", "QUEUEVIEW_EMBEDDED_KAFKA_PORT", "QUEUEVIEW_DEMO", "QUEUEVIEW_TOKENS_FILE",
             "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
+            "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
             "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
             "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS");
 
@@ -66,6 +69,8 @@ public record Settings(
                 read.text("QUEUEVIEW_EVENTS_TOPIC", "queue-events"),
                 read.text("QUEUEVIEW_DLQ_TOPIC", "queue-events-dlq"),
                 read.text("QUEUEVIEW_CHANGES_TOPIC", "queue-changes"),
+                read.text("QUEUEVIEW_COMMANDS_TOPIC", "queue-commands"),
+                read.duration("QUEUEVIEW_WRITE_TIMEOUT", Duration.ofSeconds(5)),
                 read.integer("QUEUEVIEW_PARTITIONS", 4, 1, 10_000),
                 read.replicationFactor("QUEUEVIEW_REPLICATION_FACTOR", embedded ? 1 : -1),
                 read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
@@ -152,7 +157,7 @@ public record Settings(
             } catch (DateTimeParseException e) {
                 // reported below
             }
-            throw new InvalidSetting(name, value, "expected a positive ISO-8601 duration such as PT24H");
+            throw new InvalidSetting(name, value, "expected a positive ISO-8601 duration such as PT24H or PT5S");
         }
     }
 }

@@ -38,6 +38,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(405, "octopus.400005", message, null);
     }
 
+    public static ApiError conflict(String message) {
+        return new ApiError(409, "octopus.400009", message, null);
+    }
+
     public static ApiError internal() {
         return new ApiError(500, "octopus.400100", "internal error", null);
     }

@@ -2,6 +2,7 @@ package io.queueview.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.queueview.command.QueueWriter;
 import io.queueview.query.QueueReader;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -20,13 +21,18 @@ public final class ApiServer {
     }
 
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
-    public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, Clock clock) {
-        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, clock);
+    public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, QueueWriter writer,
+                                Clock clock) {
+        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
             config.routes.get(QueuingJobsApi.PATH, api::list);
+            // batch-update first: a fixed segment is never taken for an {id}
+            config.routes.put(QueuingJobsApi.BATCH_PATH, api::batch);
+            config.routes.get(QueuingJobsApi.ENTRY_PATH, api::position);
+            config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
             config.routes.get("/health/live", ctx -> ctx.result("live"));
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
             config.routes.exception(ApiError.class, ApiServer::answer);

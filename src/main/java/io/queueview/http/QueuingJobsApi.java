@@ -1,33 +1,113 @@
 package io.queueview.http;
 
 import io.javalin.http.Context;
+import io.queueview.command.CommandOutcome;
+import io.queueview.command.CommandPending;
+import io.queueview.command.MoveEntry;
+import io.queueview.command.QueueCommand;
+import io.queueview.command.QueueWriter;
+import io.queueview.command.SetPriority;
+import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The Job Queue API's calls on /v1.0/{project_id}/data/queuing-jobs: authorize, validate, answer. */
 final class QueuingJobsApi {
 
     static final String PATH = "/v1.0/{project_id}/data/queuing-jobs";
+    static final String BATCH_PATH = PATH + "/batch-update";
+    static final String ENTRY_PATH = PATH + "/{id}";
 
     private final Tokens tokens;
     private final QueueReader reader;
+    private final QueueWriter writer;
     private final Clock clock;
 
-    QueuingJobsApi(Tokens tokens, QueueReader reader, Clock clock) {
+    QueuingJobsApi(Tokens tokens, QueueReader reader, QueueWriter writer, Clock clock) {
         this.tokens = tokens;
         this.reader = reader;
+        this.writer = writer;
         this.clock = clock;
     }
 
-    /** GET: one page of a queue, in queue order, with the total of the entries that match the filters. */
+    /** GET list: one page of a queue, in queue order, with the total of the entries that match the filters. */
     void list(Context ctx) {
-        String projectId = ctx.pathParam("project_id");
-        tokens.authenticate(ctx.header("X-Auth-Token")).require(projectId, Caller.LIST);
+        String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
+        ApiServer.json(ctx, 200, ApiJson.page(answer(() -> reader.list(query)), clock.instant()));
+    }
+
+    /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
+    void position(Context ctx) {
+        String projectId = authorize(ctx, Caller.LIST);
+        if ("batch-update".equals(ctx.pathParam("id"))) {
+            throw ApiError.methodNotAllowed("GET is not served on " + ctx.path());
+        }
+        long id = WriteBodies.id(ctx.pathParam("id"));
+        QueueType type = ListParams.queueType(ctx.queryParamMap());
+        QueueId queue = new QueueId(ListParams.projectId(projectId), type);
+        EntryPosition position = answer(() -> reader.entry(queue, id))
+                .orElseThrow(() -> notQueued(queue, List.of(id)));
+        ApiServer.json(ctx, 200, ApiJson.position(position, clock.instant()));
+    }
+
+    /** PUT one entry: move it; answers once the owning store has applied the move. */
+    void move(Context ctx) {
+        String projectId = authorize(ctx, Caller.UPDATE);
+        long id = WriteBodies.id(ctx.pathParam("id"));
+        MoveEntry move = WriteBodies.move(projectId, id, ctx.contentType(), ctx.bodyAsBytes());
+        submit(move, List.of(id));
+        Optional<EntryPosition> now = answer(() -> reader.entry(move.queue(), id));
+        ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, clock.instant()))
+                .orElseGet(() -> ApiJson.metaOnly(clock.instant())));
+    }
+
+    /** PUT batch-update: one priority for 1..50 entries, all or nothing. */
+    void batch(Context ctx) {
+        String projectId = authorize(ctx, Caller.UPDATE);
+        SetPriority set = WriteBodies.batch(projectId, ctx.contentType(), ctx.bodyAsBytes());
+        submit(set, set.ids());
+        ApiServer.json(ctx, 200, ApiJson.priorities(set, clock.instant()));
+    }
+
+    private String authorize(Context ctx, String action) {
+        String projectId = ctx.pathParam("project_id");
+        tokens.authenticate(ctx.header("X-Auth-Token")).require(projectId, action);
+        return projectId;
+    }
+
+    private void submit(QueueCommand command, List<Long> ids) {
+        CommandOutcome outcome;
         try {
-            ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), clock.instant()));
+            outcome = answer(() -> writer.submit(command));
+        } catch (CommandPending pending) {
+            throw ApiError.unavailable(pending.getMessage());
+        }
+        switch (outcome) {
+            case NOT_FOUND -> throw notQueued(command.queue(), ids);
+            case NO_ROOM -> throw ApiError.conflict("the move needs a rank_stamp beyond the range of a Long; "
+                    + "nothing changed");
+            default -> { }
+        }
+    }
+
+    private static ApiError notQueued(QueueId queue, List<Long> ids) {
+        return ApiError.notFound((ids.size() == 1 ? "entry " + ids.get(0) + " is" : "not every one of " + ids + " is")
+                + " queued in the " + queue.type() + " queue of project " + queue.projectId()
+                + (ids.size() == 1 ? "" : "; nothing changed"));
+    }
+
+    private static <T> T answer(Supplier<T> call) {
+        try {
+            return call.get();
         } catch (QueueUnavailable e) {
             throw ApiError.unavailable(e.getMessage());
         }

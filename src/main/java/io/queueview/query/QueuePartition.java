@@ -3,7 +3,9 @@ package io.queueview.query;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** The local stores of the partition that holds a queue. */
-public record QueuePartition(ReadOnlyKeyValueStore<Bytes, byte[]> entries,
+/** The local stores of the partition that holds a queue, and that partition's number. */
+public record QueuePartition(int partition,
+                             ReadOnlyKeyValueStore<Bytes, byte[]> entries,
+                             ReadOnlyKeyValueStore<Bytes, byte[]> index,
                              ReadOnlyKeyValueStore<Bytes, byte[]> counters) {
 }

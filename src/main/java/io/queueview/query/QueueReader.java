@@ -1,11 +1,14 @@
 package io.queueview.query;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import io.queueview.store.EntryPlace;
 import io.queueview.store.EntryCodec;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -58,5 +61,36 @@ public final class QueueReader {
         }
         long total = unfiltered ? QueueCounters.fromBytes(partition.counters().get(queueKey)).entries() : matched;
         return new Page(List.copyOf(page), total, query.offset(), query.limit());
+    }
+
+    /**
+     * One entry with its position, or empty when it is not queued there. The position is counted by walking
+     * the keys ahead of the entry (no values are read).
+     *
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
+    public Optional<EntryPosition> entry(QueueId queue, long id) {
+        QueuePartition partition = stores.partitionOf(queue);
+        byte[] placeBytes = partition.index().get(Bytes.wrap(QueueKeys.entry(queue, id)));
+        if (placeBytes == null) {
+            return Optional.empty();
+        }
+        EntryPlace place = EntryPlace.fromBytes(placeBytes);
+        Bytes key = Bytes.wrap(QueueKeys.order(queue, place.priority(), place.rankStamp(), id));
+        byte[] value = partition.entries().get(key);
+        if (value == null) {
+            return Optional.empty(); // between the two reads the entry left or moved: as good as not found now
+        }
+        long ahead = 0;
+        try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().range(Bytes.wrap(QueueKeys.queue(queue)), key)) {
+            while (scan.hasNext()) {
+                if (!scan.next().key.equals(key)) {
+                    ahead++;
+                }
+            }
+        }
+        Bytes queueKey = Bytes.wrap(QueueKeys.queue(queue));
+        long total = QueueCounters.fromBytes(partition.counters().get(queueKey)).entries();
+        return Optional.of(new EntryPosition(EntryCodec.decode(queue, value), ahead + 1, total));
     }
 }

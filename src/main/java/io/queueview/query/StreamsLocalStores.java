@@ -48,8 +48,8 @@ public final class StreamsLocalStores implements LocalStores {
                     + owner.activeHost().port() + ", and forwarding between instances is not supported yet");
         }
         try {
-            return new QueuePartition(store(QueueStores.ENTRIES, owner.partition()),
-                    store(QueueStores.COUNTERS, owner.partition()));
+            return new QueuePartition(owner.partition(), store(QueueStores.ENTRIES, owner.partition()),
+                    store(QueueStores.INDEX, owner.partition()), store(QueueStores.COUNTERS, owner.partition()));
         } catch (InvalidStateStoreException e) {
             throw new QueueUnavailable("the stores of queue " + queue + " are not queryable now (" + e.getMessage()
                     + "); retry shortly");

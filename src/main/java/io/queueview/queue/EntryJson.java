@@ -12,7 +12,16 @@ public final class EntryJson {
     private EntryJson() {
     }
 
+    /** Extra fields written after the entry's own, inside the same object. */
+    public interface Extra {
+        void write(JsonGenerator json) throws IOException;
+    }
+
     public static void write(JsonGenerator json, Entry entry) throws IOException {
+        write(json, entry, fields -> { });
+    }
+
+    public static void write(JsonGenerator json, Entry entry, Extra extra) throws IOException {
         boolean internal = entry.queue().type() == QueueType.INTERNAL;
         json.writeStartObject();
         json.writeNumberField("id", entry.id());
@@ -37,6 +46,7 @@ public final class EntryJson {
         text(json, "workspace_id", entry.workspaceId());
         text(json, "cluster_type", entry.clusterType());
         text(json, "cluster_id", entry.clusterId());
+        extra.write(json);
         json.writeEndObject();
     }
 

@@ -37,6 +37,15 @@ public final class QueueKeys {
                 .toBytes();
     }
 
+    /** Greater than or equal to every order key of the queue: the inclusive end of its range. */
+    public static byte[] lastOrder(QueueId queue) {
+        ByteWriter writer = prefix(queue, ORDER_SUFFIX);
+        for (int i = 0; i < ORDER_SUFFIX; i++) {
+            writer.putByte(0xFF);
+        }
+        return writer.toBytes();
+    }
+
     /** An entry by its id, for the index and the removal markers. */
     public static byte[] entry(QueueId queue, long id) {
         return prefix(queue, 8).putLong(id ^ Long.MIN_VALUE).toBytes();

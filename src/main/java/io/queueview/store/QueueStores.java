@@ -11,6 +11,10 @@ public final class QueueStores {
     public static final String MARKERS = "queue-removal-markers";
     /** Queue → {@link QueueCounters}. */
     public static final String COUNTERS = "queue-counters";
+    /** Command id → {@link AppliedCommand}: what became of a command, for its caller; kept for a while. */
+    public static final String OUTCOMES = "queue-command-outcomes";
+
+    public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES};
 
     private QueueStores() {
     }

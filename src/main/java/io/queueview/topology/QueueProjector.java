@@ -1,11 +1,18 @@
 package io.queueview.topology;
 
+import io.queueview.command.CommandJson;
+import io.queueview.command.CommandOutcome;
+import io.queueview.command.MoveEntry;
+import io.queueview.command.QueueCommand;
+import io.queueview.command.SetPriority;
 import io.queueview.event.JobDequeued;
 import io.queueview.event.JobEnqueued;
 import io.queueview.event.JobUpdated;
 import io.queueview.event.QueueEvent;
 import io.queueview.queue.Entry;
+import io.queueview.queue.Placement;
 import io.queueview.queue.QueueId;
+import io.queueview.store.AppliedCommand;
 import io.queueview.store.EntryCodec;
 import io.queueview.store.EntryPlace;
 import io.queueview.store.EventCodec;
@@ -13,9 +20,13 @@ import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.store.RemovalMarker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -23,26 +34,36 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Folds the events of the queues of one partition into the stores (EVENTS.md rules 1–4) and publishes every
- * applied change on queue-changes. Input: the repartition topic, keyed by queue, values in {@link EventCodec}.
+ * Folds the events (EVENTS.md rules 1–4) and the commands of the queues of one partition into the stores, in
+ * the order the partition's records are read, and publishes every applied change on queue-changes.
+ * Events come from the repartition topic ({@link EventCodec} values), commands from queue-commands (JSON).
  */
 final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(QueueProjector.class);
     private static final Duration LONGEST_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** How long a command's outcome stays readable for its caller (who waits seconds at most). */
+    static final Duration OUTCOME_RETENTION = Duration.ofMinutes(10);
 
     private final Duration markerTtl;
+    private final String commandsTopic;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> entries;
     private KeyValueStore<Bytes, byte[]> index;
     private KeyValueStore<Bytes, byte[]> markers;
     private KeyValueStore<Bytes, byte[]> counters;
+    private KeyValueStore<Bytes, byte[]> outcomes;
 
-    QueueProjector(Duration markerTtl) {
+    QueueProjector(Duration markerTtl, String commandsTopic) {
         this.markerTtl = markerTtl;
+        this.commandsTopic = commandsTopic;
     }
 
     @Override
@@ -52,16 +73,26 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         index = context.getStateStore(QueueStores.INDEX);
         markers = context.getStateStore(QueueStores.MARKERS);
         counters = context.getStateStore(QueueStores.COUNTERS);
+        outcomes = context.getStateStore(QueueStores.OUTCOMES);
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;
-        context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::forgetExpiredMarkers);
+        context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        QueueEvent event = EventCodec.decode(record.value());
+        boolean command = context.recordMetadata().map(RecordMetadata::topic).filter(commandsTopic::equals).isPresent();
+        if (command) {
+            applyCommand(record);
+        } else {
+            applyEvent(record, EventCodec.decode(record.value()));
+        }
+    }
+
+    // ---- events ----
+
+    private void applyEvent(Record<byte[], byte[]> record, QueueEvent event) {
         Bytes entryKey = Bytes.wrap(QueueKeys.entry(event.queue(), event.id()));
-        byte[] placeBytes = index.get(entryKey);
-        EntryPlace place = placeBytes == null ? null : EntryPlace.fromBytes(placeBytes);
+        EntryPlace place = placeOf(entryKey);
         if (isStale(event, entryKey, place)) {
             count(event.queue(), QueueCounters::plusStaleEvent);
         } else if (event instanceof JobEnqueued enqueued) {
@@ -109,13 +140,170 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         return recorded != null && event.version() <= recorded;
     }
 
+    // ---- commands ----
+
+    private void applyCommand(Record<byte[], byte[]> record) {
+        QueueCommand command;
+        try {
+            command = CommandJson.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("skipped a record of {} that is not a queue command: {}", commandsTopic, e.getMessage());
+            return;
+        }
+        Bytes outcomeKey = Bytes.wrap(command.commandId().getBytes(StandardCharsets.UTF_8));
+        if (outcomes.get(outcomeKey) != null) {
+            return; // delivered again: it was applied once, and its outcome stands
+        }
+        CommandOutcome outcome = command instanceof MoveEntry move ? move(record, move)
+                : setPriority(record, (SetPriority) command);
+        // Always written, even for "nothing to change": the store's position must pass this command's offset.
+        outcomes.put(outcomeKey, new AppliedCommand(outcome, context.currentSystemTimeMs()).toBytes());
+    }
+
+    private CommandOutcome move(Record<byte[], byte[]> record, MoveEntry move) {
+        QueueId queue = move.queue();
+        EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(queue, move.id())));
+        if (place == null) {
+            return CommandOutcome.NOT_FOUND;
+        }
+        Bytes movedKey = orderKey(queue, place, move.id());
+        Entry moved = EntryCodec.decode(queue, entries.get(movedKey));
+        Function<Entry, Entry> before = e -> neighbour(queue, orderKey(e), movedKey, true);
+        Function<Entry, Entry> after = e -> neighbour(queue, orderKey(e), movedKey, false);
+        Entry previous;
+        Entry next;
+        switch (move.operation()) {
+            case MOVE_TOP -> {
+                previous = null;
+                next = before.apply(moved) == null ? null : first(queue, movedKey);
+            }
+            case MOVE_UP -> {
+                next = before.apply(moved);
+                previous = next == null ? null : before.apply(next);
+            }
+            case MOVE_DOWN -> {
+                previous = after.apply(moved);
+                next = previous == null ? null : after.apply(previous);
+            }
+            default -> {
+                next = null;
+                previous = after.apply(moved) == null ? null : last(queue, movedKey);
+            }
+        }
+        if (previous == null && next == null) {
+            return CommandOutcome.APPLIED; // the head up, the tail down, or a queue of one: nothing to change
+        }
+        try (KeyValueIterator<Bytes, byte[]> later = next == null ? null
+                : entries.range(orderKey(next), Bytes.wrap(QueueKeys.lastOrder(queue)))) {
+            List<Entry> changes = Placement.between(moved, previous, next, entriesAfter(queue, later, orderKey(next), movedKey));
+            for (Entry changed : changes) {
+                reorder(record, changed);
+            }
+            return CommandOutcome.APPLIED;
+        } catch (Placement.NoRoom e) {
+            return CommandOutcome.NO_ROOM;
+        }
+    }
+
+    private CommandOutcome setPriority(Record<byte[], byte[]> record, SetPriority set) {
+        List<Entry> changes = new ArrayList<>();
+        for (long id : set.ids()) {
+            EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(set.queue(), id)));
+            if (place == null) {
+                return CommandOutcome.NOT_FOUND; // all or nothing: checked before anything changes
+            }
+            Entry entry = EntryCodec.decode(set.queue(), entries.get(orderKey(set.queue(), place, id)));
+            changes.add(entry.withOrder(set.priority(), entry.rankStamp()));
+        }
+        changes.forEach(changed -> reorder(record, changed));
+        return CommandOutcome.APPLIED;
+    }
+
+    /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
+    private void reorder(Record<byte[], byte[]> record, Entry changed) {
+        EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(changed.queue(), changed.id())));
+        remove(changed.queue(), changed.id(), place);
+        put(changed, place.version());
+        publish(record, ChangeJson.upsert(changed, null));
+    }
+
+    /** The entry just before (or after) the one at key, skipping the entry being moved; null at the end. */
+    private Entry neighbour(QueueId queue, Bytes key, Bytes skipped, boolean before) {
+        Bytes from = before ? Bytes.wrap(QueueKeys.queue(queue)) : key;
+        Bytes to = before ? key : Bytes.wrap(QueueKeys.lastOrder(queue));
+        try (KeyValueIterator<Bytes, byte[]> scan = before ? entries.reverseRange(from, to) : entries.range(from, to)) {
+            while (scan.hasNext()) {
+                KeyValue<Bytes, byte[]> next = scan.next();
+                if (!next.key.equals(key) && !next.key.equals(skipped)) {
+                    return EntryCodec.decode(queue, next.value);
+                }
+            }
+            return null;
+        }
+    }
+
+    private Entry first(QueueId queue, Bytes skipped) {
+        return neighbour(queue, Bytes.wrap(QueueKeys.queue(queue)), skipped, false);
+    }
+
+    private Entry last(QueueId queue, Bytes skipped) {
+        return neighbour(queue, Bytes.wrap(QueueKeys.lastOrder(queue)), skipped, true);
+    }
+
+    /** The entries after 'after' in a range scan, skipping the one being moved. */
+    private static Iterator<Entry> entriesAfter(QueueId queue, KeyValueIterator<Bytes, byte[]> scan, Bytes after,
+                                                Bytes skipped) {
+        if (scan == null) {
+            return Collections.emptyIterator();
+        }
+        return new Iterator<>() {
+            private Entry next = advance();
+
+            private Entry advance() {
+                while (scan.hasNext()) {
+                    KeyValue<Bytes, byte[]> kv = scan.next();
+                    if (!kv.key.equals(after) && !kv.key.equals(skipped)) {
+                        return EntryCodec.decode(queue, kv.value);
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry current = next;
+                next = advance();
+                return current;
+            }
+        };
+    }
+
+    // ---- stores ----
+
+    private EntryPlace placeOf(Bytes entryKey) {
+        byte[] bytes = index.get(entryKey);
+        return bytes == null ? null : EntryPlace.fromBytes(bytes);
+    }
+
     private static Long versionOf(EntryPlace place) {
         return place == null ? null : place.version();
     }
 
+    private static Bytes orderKey(QueueId queue, EntryPlace place, long id) {
+        return Bytes.wrap(QueueKeys.order(queue, place.priority(), place.rankStamp(), id));
+    }
+
+    private static Bytes orderKey(Entry entry) {
+        return Bytes.wrap(QueueKeys.order(entry.queue(), entry.priority(), entry.rankStamp(), entry.id()));
+    }
+
     private Entry remove(QueueId queue, long id, EntryPlace place) {
-        Bytes orderKey = Bytes.wrap(QueueKeys.order(queue, place.priority(), place.rankStamp(), id));
-        byte[] value = entries.delete(orderKey);
+        byte[] value = entries.delete(orderKey(queue, place, id));
         if (value == null) {
             throw new IllegalStateException("index names an entry the queue does not hold: " + queue + " id " + id);
         }
@@ -123,8 +311,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     private void put(Entry entry, Long version) {
-        entries.put(Bytes.wrap(QueueKeys.order(entry.queue(), entry.priority(), entry.rankStamp(), entry.id())),
-                EntryCodec.encode(entry));
+        entries.put(orderKey(entry), EntryCodec.encode(entry));
         index.put(Bytes.wrap(QueueKeys.entry(entry.queue(), entry.id())),
                 new EntryPlace(entry.priority(), entry.rankStamp(), version).toBytes());
     }
@@ -138,16 +325,22 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         context.forward(cause.withKey(change.key()).withValue(change.value()));
     }
 
-    private void forgetExpiredMarkers(long now) {
-        List<Bytes> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = markers.all()) {
+    private void forgetExpired(long now) {
+        deleteWhere(markers, value -> RemovalMarker.fromBytes(value).expiresAt() <= now);
+        long oldest = now - OUTCOME_RETENTION.toMillis();
+        deleteWhere(outcomes, value -> AppliedCommand.fromBytes(value).appliedAt() <= oldest);
+    }
+
+    private static void deleteWhere(KeyValueStore<Bytes, byte[]> store, java.util.function.Predicate<byte[]> expired) {
+        List<Bytes> doomed = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<Bytes, byte[]> marker = all.next();
-                if (RemovalMarker.fromBytes(marker.value).expiresAt() <= now) {
-                    expired.add(marker.key);
+                KeyValue<Bytes, byte[]> next = all.next();
+                if (expired.test(next.value)) {
+                    doomed.add(next.key);
                 }
             }
         }
-        expired.forEach(markers::delete);
+        doomed.forEach(store::delete);
     }
 }

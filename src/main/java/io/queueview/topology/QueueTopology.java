@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The stream processing of queueview (picture and topics in topology/): parse and check each event, send bad
  * records to the dead-letter topic, re-key by queue through a named repartition topic with a pinned partition
- * count, and fold the events into the projector's stores. Every processor, store and topic has an explicit
+ * count, merge in the API's commands, and fold both into the projector's stores. Every processor, store and topic has an explicit
  * name, so renaming code never orphans state.
  */
 public final class QueueTopology {
@@ -36,10 +36,13 @@ public final class QueueTopology {
 
     public static Topology build(Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        for (String store : new String[] {QueueStores.ENTRIES, QueueStores.INDEX, QueueStores.MARKERS,
-                QueueStores.COUNTERS}) {
+        for (String store : QueueStores.ALL) {
             builder.addStateStore(persistentStore(store));
         }
+        // Written by the API's write calls, keyed by queue, with the repartition topic's partition count: a
+        // command meets the events of its queue in the same task, and applies in topic order among them.
+        KStream<byte[], byte[]> commands = builder.stream(settings.commandsTopic(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-queue-commands"));
 
         KStream<byte[], EventIntake.Outcome> checked = builder
                 .stream(settings.eventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -56,8 +59,9 @@ public final class QueueTopology {
                         .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName(EVENTS_BY_QUEUE)
                                 .withNumberOfPartitions(settings.partitions()))
-                        .process(() -> new QueueProjector(settings.removalMarkerTtl()), Named.as("queue-projector"),
-                                QueueStores.ENTRIES, QueueStores.INDEX, QueueStores.MARKERS, QueueStores.COUNTERS)
+                        .merge(commands, Named.as("merge-queue-commands"))
+                        .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic()),
+                                Named.as("queue-projector"), QueueStores.ALL)
                         .to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("write-queue-changes")), "valid"));
         return builder.build();

@@ -224,7 +224,7 @@ class ListCallTest {
                 throw new QueueUnavailable("the view is not ready (rebalancing); retry shortly");
             }
         };
-        try (ApiFixture notReady = new ApiFixture(starting, Files.createDirectories(dataDir.resolve("other")))) {
+        try (ApiFixture notReady = new ApiFixture(starting, driver, Files.createDirectories(dataDir.resolve("other")))) {
             HttpResponse<String> list = notReady.http().get(LIST + "?queue_type=INTERNAL", OPS);
             assertEquals(503, list.statusCode());
             assertEquals("1", list.headers().firstValue("Retry-After").orElse(null));

@@ -1,6 +1,7 @@
 package io.queueview.testing;
 
 import io.javalin.Javalin;
+import io.queueview.command.QueueWriter;
 import io.queueview.http.ApiServer;
 import io.queueview.http.Caller;
 import io.queueview.http.Tokens;
@@ -16,7 +17,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The HTTP server on a free port over any {@link LocalStores} (usually a {@link ProjectorDriver}), with a fixed
+ * The HTTP server on a free port over any {@link LocalStores} and {@link QueueWriter} (usually a
+ * {@link ProjectorDriver}), with a fixed
  * clock and these tokens: {@link #OPS} (every project, every action), {@link #READER} (project "p", list only),
  * {@link #WRITER} (project "p", update only).
  */
@@ -30,8 +32,12 @@ public final class ApiFixture implements AutoCloseable {
     private final Javalin server;
     private final HttpClientForTests client;
 
-    public ApiFixture(LocalStores stores, Path dataDir) {
-        server = ApiServer.start("127.0.0.1", 0, Tokens.load(tokensFile(dataDir)), new QueueReader(stores),
+    public ApiFixture(ProjectorDriver driver, Path dataDir) {
+        this(driver, driver, dataDir);
+    }
+
+    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir) {
+        server = ApiServer.start("127.0.0.1", 0, Tokens.load(tokensFile(dataDir)), new QueueReader(stores), writer,
                 Clock.fixed(NOW, ZoneOffset.UTC));
         client = new HttpClientForTests(server.port());
     }

@@ -1,15 +1,21 @@
 package io.queueview.testing;
 
+import io.queueview.command.CommandJson;
+import io.queueview.command.CommandOutcome;
+import io.queueview.command.QueueCommand;
+import io.queueview.command.QueueWriter;
 import io.queueview.config.Settings;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueuePartition;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.store.AppliedCommand;
 import io.queueview.store.EntryCodec;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.topology.QueueTopology;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,13 +35,15 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The whole topology in a {@link TopologyTestDriver} (real RocksDB stores, no broker), with the stores offered
- * as {@link LocalStores} so the query side and the HTTP server can run on it.
+ * as {@link LocalStores} and the commands topic as a {@link QueueWriter}, so the query side and the HTTP server
+ * can run on it. Synchronized: the HTTP server calls it from several threads, the driver is single-threaded.
  */
-public final class ProjectorDriver implements LocalStores, AutoCloseable {
+public final class ProjectorDriver implements LocalStores, QueueWriter, AutoCloseable {
 
     private final Settings settings;
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> events;
+    private final TestInputTopic<byte[], byte[]> commands;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<byte[], byte[]> changes;
 
@@ -48,24 +56,36 @@ public final class ProjectorDriver implements LocalStores, AutoCloseable {
         Properties props = QueueTopology.streamsConfig(settings, "driver:9092", "localhost:8080");
         driver = new TopologyTestDriver(QueueTopology.build(settings), props);
         events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+        commands = driver.createInputTopic(settings.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(settings.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         changes = driver.createOutputTopic(settings.changesTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    public ProjectorDriver send(EventJson... eventsToSend) {
+    public synchronized ProjectorDriver send(EventJson... eventsToSend) {
         for (EventJson event : eventsToSend) {
             events.pipeInput(null, event.bytes());
         }
         return this;
     }
 
-    public ProjectorDriver sendRaw(byte[] key, byte[] value) {
+    public synchronized ProjectorDriver sendRaw(byte[] key, byte[] value) {
         events.pipeInput(key, value);
         return this;
     }
 
+    /** Pipes the command into queue-commands and reads its outcome, as the service's writer does. */
+    @Override
+    public synchronized CommandOutcome submit(QueueCommand command) {
+        commands.pipeInput(QueueKeys.queue(command.queue()), CommandJson.encode(command));
+        byte[] outcome = store(QueueStores.OUTCOMES).get(Bytes.wrap(command.commandId().getBytes(StandardCharsets.UTF_8)));
+        if (outcome == null) {
+            throw new AssertionError("command " + command.commandId() + " left no outcome");
+        }
+        return AppliedCommand.fromBytes(outcome).outcome();
+    }
+
     /** Every entry of the queue, in store (= queue) order. */
-    public List<Entry> queue(QueueId queue) {
+    public synchronized List<Entry> queue(QueueId queue) {
         List<Entry> entries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> scan = store(QueueStores.ENTRIES)
                 .prefixScan(Bytes.wrap(QueueKeys.queue(queue)), new BytesSerializer())) {
@@ -78,7 +98,7 @@ public final class ProjectorDriver implements LocalStores, AutoCloseable {
         return queue(queue).stream().map(Entry::id).toList();
     }
 
-    public QueueCounters counters(QueueId queue) {
+    public synchronized QueueCounters counters(QueueId queue) {
         return QueueCounters.fromBytes(store(QueueStores.COUNTERS).get(Bytes.wrap(QueueKeys.queue(queue))));
     }
 
@@ -115,7 +135,7 @@ public final class ProjectorDriver implements LocalStores, AutoCloseable {
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        return new QueuePartition(store(QueueStores.ENTRIES), store(QueueStores.COUNTERS));
+        return new QueuePartition(0, store(QueueStores.ENTRIES), store(QueueStores.INDEX), store(QueueStores.COUNTERS));
     }
 
     private KeyValueStore<Bytes, byte[]> store(String name) {

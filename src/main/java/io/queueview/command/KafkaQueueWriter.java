@@ -1,0 +1,110 @@
+package io.queueview.command;
+
+import io.queueview.query.LocalStores;
+import io.queueview.query.QueueUnavailable;
+import io.queueview.store.AppliedCommand;
+import io.queueview.store.QueueKeys;
+import io.queueview.store.QueueStores;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+
+/**
+ * Writes through Kafka, never around it: the command goes to queue-commands, into the partition of its queue
+ * (owned by this instance), and the call waits — bounded — until the local store's position has passed the
+ * command's offset, then reads the command's outcome (read-your-writes).
+ */
+public final class KafkaQueueWriter implements QueueWriter {
+
+    private static final long LONGEST_PAUSE_MS = 20;
+
+    private final KafkaStreams streams;
+    private final LocalStores stores;
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final Duration wait;
+
+    public KafkaQueueWriter(KafkaStreams streams, LocalStores stores, Producer<byte[], byte[]> producer,
+                            String topic, Duration wait) {
+        this.streams = streams;
+        this.stores = stores;
+        this.producer = producer;
+        this.topic = topic;
+        this.wait = wait;
+    }
+
+    @Override
+    public CommandOutcome submit(QueueCommand command) {
+        int partition = stores.partitionOf(command.queue()).partition();
+        long deadline = System.nanoTime() + wait.toNanos();
+        RecordMetadata sent = send(command, partition);
+        StateQueryRequest<byte[]> request = StateQueryRequest.inStore(QueueStores.OUTCOMES)
+                .withQuery(KeyQuery.<Bytes, byte[]>withKey(
+                        Bytes.wrap(command.commandId().getBytes(StandardCharsets.UTF_8))))
+                .withPartitions(Set.of(partition))
+                .withPositionBound(PositionBound.at(
+                        Position.emptyPosition().withComponent(topic, partition, sent.offset())));
+        long pauseMs = 1;
+        while (true) {
+            QueryResult<byte[]> result = streams.query(request).getPartitionResults().get(partition);
+            if (result != null && result.isSuccess() && result.getResult() != null) {
+                return AppliedCommand.fromBytes(result.getResult()).outcome();
+            }
+            if (result != null && result.isFailure() && !retriable(result.getFailureReason())) {
+                throw new QueueUnavailable("the store of queue " + command.queue() + " cannot be read now ("
+                        + result.getFailureMessage() + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CommandPending("the command was accepted (" + topic + " partition " + partition
+                        + " offset " + sent.offset() + ") but is not applied yet after " + wait.toMillis()
+                        + " ms; it will apply in order — do not repeat it, list again shortly");
+            }
+            sleep(pauseMs);
+            pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS);
+        }
+    }
+
+    /** Not yet there, or the store is moving between instances: worth another look until the deadline. */
+    private static boolean retriable(FailureReason reason) {
+        return reason == FailureReason.NOT_UP_TO_BOUND || reason == FailureReason.NOT_ACTIVE
+                || reason == FailureReason.NOT_PRESENT;
+    }
+
+    private RecordMetadata send(QueueCommand command, int partition) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
+                QueueKeys.queue(command.queue()), CommandJson.encode(command));
+        try {
+            return producer.send(record).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // not acknowledged: it may or may not be on the topic, so say neither "done" nor "nothing happened"
+            throw new CommandPending("the command could not be confirmed by Kafka (" + e.getMessage()
+                    + "); list the queue to see whether it applied");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandPending("interrupted while submitting the command");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandPending("interrupted while waiting for the command to apply");
+        }
+    }
+}
