@@ -38,7 +38,8 @@ public final class Placement {
      * @param previous the entry it will follow, or null for the head
      * @param next     the entry it will precede, or null for the tail
      * @param later    the entries after next, in queue order (read only as far as needed)
-     * @return the changed entries: the moved one first, then any entries shifted to make room
+     * @return the entries that change: the moved one (unless it keeps its values), then any entries shifted to
+     *         make room
      */
     public static List<Entry> between(Entry moved, Entry previous, Entry next, Iterator<Entry> later) throws NoRoom {
         try {
@@ -56,7 +57,10 @@ public final class Placement {
                     return List.of(candidate);
                 }
             }
-            return makeRoom(moved.withOrder(previous.priority(), Math.addExact(previous.rankStamp(), 1)), next, later);
+            List<Entry> changes = makeRoom(moved.withOrder(previous.priority(), Math.addExact(previous.rankStamp(), 1)),
+                    next, later);
+            changes.remove(moved); // it may already have that priority and rank_stamp: then only the others move
+            return changes;
         } catch (ArithmeticException overflow) {
             throw new NoRoom("no rank_stamp is left beyond " + (next == null ? previous : next).rankStamp());
         }

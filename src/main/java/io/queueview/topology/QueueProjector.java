@@ -193,9 +193,10 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         if (previous == null && next == null) {
             return CommandOutcome.APPLIED; // the head up, the tail down, or a queue of one: nothing to change
         }
+        Bytes nextKey = next == null ? null : orderKey(next);
         try (KeyValueIterator<Bytes, byte[]> later = next == null ? null
-                : entries.range(orderKey(next), Bytes.wrap(QueueKeys.lastOrder(queue)))) {
-            List<Entry> changes = Placement.between(moved, previous, next, entriesAfter(queue, later, orderKey(next), movedKey));
+                : entries.range(nextKey, Bytes.wrap(QueueKeys.lastOrder(queue)))) {
+            List<Entry> changes = Placement.between(moved, previous, next, entriesAfter(queue, later, nextKey, movedKey));
             for (Entry changed : changes) {
                 reorder(record, changed);
             }
