@@ -73,6 +73,11 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         return this;
     }
 
+    public synchronized ProjectorDriver sendCommandRaw(byte[] key, byte[] value) {
+        commands.pipeInput(key, value);
+        return this;
+    }
+
     /** Pipes the command into queue-commands and reads its outcome, as the service's writer does. */
     @Override
     public synchronized CommandOutcome submit(QueueCommand command) {
