@@ -1,0 +1,194 @@
+package io.queueview.http;
+
+import static io.queueview.testing.ApiFixture.OPS;
+import static io.queueview.testing.ApiFixture.READER;
+import static io.queueview.testing.ApiFixture.WRITER;
+import static io.queueview.testing.EventJson.enqueued;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.command.CommandPending;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
+import io.queueview.testing.ApiFixture;
+import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.ProjectorDriver;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The move, batch-update and position calls over HTTP, on the real topology in a test driver. */
+class WriteCallsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
+    private static final String BASE = "/v1.0/p/data/queuing-jobs";
+
+    @TempDir
+    Path dataDir;
+    private ProjectorDriver driver;
+    private ApiFixture api;
+    private HttpClientForTests http;
+
+    @BeforeEach
+    void start() {
+        driver = new ProjectorDriver(dataDir);
+        for (int id = 1; id <= 5; id++) {
+            driver.send(enqueued("p", "PROCESSOR", id).with("priority", id == 5 ? -1 : 0));
+        }
+        api = new ApiFixture(driver, dataDir);
+        http = api.http();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        driver.close();
+    }
+
+    private HttpResponse<String> put(String path, String body) {
+        return http.send("PUT", BASE + path, OPS, "application/json", body);
+    }
+
+    @Test
+    void movesAnEntryAndAnswersWithItsNewPosition() throws IOException {
+        HttpResponse<String> response = put("/4", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode payload = JSON.readTree(response.body()).get("payload");
+        assertEquals(4, payload.get("id").asLong());
+        assertEquals(1, payload.get("position").asLong());
+        assertEquals(5, payload.get("queue_total").asLong());
+        assertEquals(List.of(4L, 1L, 2L, 3L, 5L), driver.ids(QUEUE));
+
+        assertEquals(200, put("/4", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_DOWN\"}").statusCode());
+        assertEquals(200, put("/1", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
+        assertEquals(200, put("/3", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_UP\"}").statusCode());
+        assertEquals(List.of(4L, 3L, 2L, 5L, 1L), driver.ids(QUEUE));
+    }
+
+    @Test
+    void movingTheHeadUpIsA200ThatChangesNothing() {
+        assertEquals(200, put("/1", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_UP\"}").statusCode());
+        assertEquals(200, put("/5", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_DOWN\"}").statusCode());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), driver.ids(QUEUE));
+    }
+
+    @Test
+    void batchUpdateSetsEveryPriorityAllOrNothing() throws IOException {
+        HttpResponse<String> response = put("/batch-update", "{\"ids\":[5,3,5],\"priority\":50,\"queue_type\":\"PROCESSOR\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(JSON.readTree("{\"queue_type\":\"PROCESSOR\",\"ids\":[5,3],\"priority\":50}"),
+                JSON.readTree(response.body()).get("payload"));
+        assertEquals(List.of(3L, 5L, 1L, 2L, 4L), driver.ids(QUEUE));
+
+        HttpResponse<String> missing = put("/batch-update", "{\"ids\":[1,404],\"priority\":-50,\"queue_type\":\"PROCESSOR\"}");
+        assertError(missing, 404, "octopus.400004");
+        assertEquals(List.of(3L, 5L, 1L, 2L, 4L), driver.ids(QUEUE));
+    }
+
+    @Test
+    void answers404ForAnEntryNotQueuedInThatQueue() throws IOException {
+        assertError(put("/404", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}"), 404, "octopus.400004");
+        assertError(put("/1", "{\"queue_type\":\"INTERNAL\",\"operation_type\":\"MOVE_TOP\"}"), 404, "octopus.400004");
+        assertError(http.get(BASE + "/404?queue_type=PROCESSOR", OPS), 404, "octopus.400004");
+    }
+
+    @Test
+    void showsWhereAnEntryStands() throws IOException {
+        HttpResponse<String> response = http.get(BASE + "/3?queue_type=PROCESSOR", READER);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = JSON.readTree(response.body());
+        assertEquals(JSON.readTree("{\"id\":3,\"job_id\":3,\"rank_stamp\":1000003,\"project_id\":\"p\",\"priority\":0,"
+                + "\"queue_type\":\"PROCESSOR\",\"position\":3,\"queue_total\":5}"), body.get("payload"));
+        assertEquals(ApiFixture.NOW.toString(), body.at("/meta_info/current_time").asText());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not JSON                | /1            | {queue_type                                                  | the body is not valid JSON
+            a JSON array            | /1            | []                                                           | the body must be a JSON object
+            no queue_type           | /1            | {"operation_type":"MOVE_TOP"}                                | queue_type is required
+            unknown queue_type      | /1            | {"queue_type":"GPU","operation_type":"MOVE_TOP"}             | queue_type 'GPU' is not
+            queue_type a number     | /1            | {"queue_type":1,"operation_type":"MOVE_TOP"}                 | queue_type must be a string
+            no operation_type       | /1            | {"queue_type":"PROCESSOR"}                                   | operation_type is required
+            unknown operation_type  | /1            | {"queue_type":"PROCESSOR","operation_type":"MOVE_LEFT"}      | operation_type 'MOVE_LEFT' is not
+            id not a number         | /abc          | {"queue_type":"PROCESSOR","operation_type":"MOVE_TOP"}       | id 'abc' is not an integer
+            no ids                  | /batch-update | {"priority":1,"queue_type":"PROCESSOR"}                      | ids must be an array of 1..50
+            empty ids               | /batch-update | {"ids":[],"priority":1,"queue_type":"PROCESSOR"}             | ids must be an array of 1..50
+            ids not numbers         | /batch-update | {"ids":["1"],"priority":1,"queue_type":"PROCESSOR"}          | ids must hold integers
+            no priority             | /batch-update | {"ids":[1],"queue_type":"PROCESSOR"}                         | priority must be an integer -50..50
+            priority 51             | /batch-update | {"ids":[1],"priority":51,"queue_type":"PROCESSOR"}           | priority must be an integer -50..50
+            priority -51            | /batch-update | {"ids":[1],"priority":-51,"queue_type":"PROCESSOR"}          | priority must be an integer -50..50
+            priority a fraction     | /batch-update | {"ids":[1],"priority":1.5,"queue_type":"PROCESSOR"}          | priority must be an integer -50..50
+            a move body for batch   | /batch-update | {"queue_type":"PROCESSOR","operation_type":"MOVE_TOP"}       | ids must be an array of 1..50
+            """)
+    void rejectsABadBodyNamingTheFieldAndTheRule(String name, String path, String body, String message) throws IOException {
+        HttpResponse<String> response = put(path, body);
+        assertError(response, 400, "octopus.400000");
+        String errorMsg = JSON.readTree(response.body()).get("error_msg").asText();
+        assertTrue(errorMsg.startsWith(message), errorMsg);
+    }
+
+    @Test
+    void rejectsMoreThan50Ids() throws IOException {
+        String ids = String.join(",", java.util.stream.IntStream.rangeClosed(1, 51).mapToObj(Integer::toString).toList());
+        assertError(put("/batch-update", "{\"ids\":[" + ids + "],\"priority\":1,\"queue_type\":\"PROCESSOR\"}"),
+                400, "octopus.400000");
+    }
+
+    @Test
+    void asksForJsonContent() throws IOException {
+        HttpResponse<String> response = http.send("PUT", BASE + "/1", OPS, "text/plain",
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
+        assertError(response, 400, "octopus.400000");
+        assertTrue(response.body().contains("Content-Type must be application/json"));
+        assertError(http.send("PUT", BASE + "/1", OPS, null, "{}"), 400, "octopus.400000");
+        assertEquals(200, http.send("PUT", BASE + "/1", OPS, "application/json; charset=utf-8",
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
+    }
+
+    @Test
+    void writesNeedTheUpdateActionAndReadsTheListAction() throws IOException {
+        String move = "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}";
+        assertError(http.send("PUT", BASE + "/2", READER, "application/json", move), 403, "octopus.400003");
+        assertError(http.send("PUT", "/v1.0/q/data/queuing-jobs/2", WRITER, "application/json", move), 403, "octopus.400003");
+        assertError(http.send("PUT", BASE + "/2", null, "application/json", move), 401, "octopus.400001");
+        assertEquals(200, http.send("PUT", BASE + "/2", WRITER, "application/json", move).statusCode());
+        assertError(http.get(BASE + "/2?queue_type=PROCESSOR", WRITER), 403, "octopus.400003");
+    }
+
+    @Test
+    void batchUpdateIsNeverTakenForAnId() throws IOException {
+        assertError(http.get(BASE + "/batch-update?queue_type=PROCESSOR", OPS), 405, "octopus.400005");
+        assertError(http.send("POST", BASE + "/batch-update", OPS, "application/json", "{}"), 405, "octopus.400005");
+        assertError(http.send("DELETE", BASE + "/1", OPS, null, null), 405, "octopus.400005");
+    }
+
+    @Test
+    void aCommandNotAppliedInTimeIsA503ThatSaysItWasAccepted() throws IOException {
+        try (ApiFixture slow = new ApiFixture(driver, command -> {
+            throw new CommandPending("the command was accepted (queue-commands partition 0 offset 7) but is not applied yet");
+        }, Files.createDirectories(dataDir.resolve("slow")))) {
+            HttpResponse<String> response = slow.http().send("PUT", BASE + "/1", OPS, "application/json",
+                    "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}");
+            assertError(response, 503, "octopus.400103");
+            assertTrue(response.body().contains("accepted"), response.body());
+            assertTrue(response.headers().firstValue("Retry-After").isPresent());
+        }
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(code, JSON.readTree(response.body()).get("error_code").asText());
+    }
+}
