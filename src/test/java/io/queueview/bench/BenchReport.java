@@ -1,0 +1,52 @@
+package io.queueview.bench;
+
+import java.util.Map;
+
+/** The benchmark's figures as markdown tables, with each target next to its figure. */
+final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String markdown(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder();
+        Map<String, Object> machine = (Map<String, Object>) figures.get("machine");
+        out.append(String.format("Machine: %s, %s cores, Java %s; %,d entries, events of %s bytes on average; %s%n%n",
+                machine.get("cpu"), machine.get("cores"), machine.get("java"), figures.get("entries"),
+                figures.get("event_bytes_avg"), "PostgreSQL: " + figures.get("postgres")));
+
+        Map<String, Object> ingest = (Map<String, Object>) figures.get("ingest");
+        out.append("| ingest and start-up | figure | target |\n|---|---:|---|\n");
+        row(out, "plain KafkaConsumer, bytes only (events/s)", ingest.get("consumer_bytes_only_per_s"), "");
+        row(out, "plain KafkaConsumer, each value parsed (events/s)", ingest.get("consumer_parsed_per_s"), "");
+        row(out, "queueview, start to every entry queryable, exactly_once_v2 (events/s)", ingest.get("queueview_per_s"), "");
+        row(out, "queueview / parsing consumer", ingest.get("queueview_over_parsed"), ">= 0.25");
+        row(out, "ready after a clean restart (s)", figures.get("ready_after_restart_s"), "<= 10");
+        row(out, "ready after the local state is deleted: changelog restore (s)", figures.get("ready_after_state_deleted_s"), "");
+        row(out, "peak RSS of the benchmark JVM, broker included (MiB)", figures.get("peak_rss_mib"), "<= 1536 (queueview alone)");
+
+        out.append("\n| query (in process, store layer) | matches | queueview p50 µs | p99 µs | PostgreSQL p50 µs | p99 µs | PostgreSQL / queueview (p99) | target |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        Map<String, Object> queries = (Map<String, Object>) figures.get("queries");
+        queries.forEach((name, value) -> {
+            Map<String, Object> row = (Map<String, Object>) value;
+            boolean combined = name.contains("+ output_type");
+            out.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |%n", name, row.get("matches"),
+                    row.get("queueview_p50_us"), row.get("queueview_p99_us"), row.getOrDefault("postgres_p50_us", "-"),
+                    row.getOrDefault("postgres_p99_us", "-"), row.getOrDefault("postgres_over_queueview_p99", "-"),
+                    name.contains("position") ? ">= 20x" : (combined ? "p99 <= 5 ms, >= 20x" : "p99 <= 1 ms, >= 20x")));
+        });
+
+        Map<String, Object> http = (Map<String, Object>) figures.get("http");
+        out.append("\n| HTTP, first pages of the big queue | clients | requests/s | p50 ms | p99 ms | errors | target |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---|\n");
+        out.append(String.format("| GET list | %s | %s | %s | %s | %s | >= 5,000/s, p99 <= 10 ms |%n",
+                http.get("clients"), http.get("requests_per_s"), http.get("p50_ms"), http.get("p99_ms"), http.get("errors")));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, Object figure, String target) {
+        out.append(String.format("| %s | %s | %s |%n", name, figure, target));
+    }
+}

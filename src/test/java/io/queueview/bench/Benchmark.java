@@ -1,0 +1,308 @@
+package io.queueview.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.queueview.app.Application;
+import io.queueview.app.EmbeddedKafka;
+import io.queueview.config.Settings;
+import io.queueview.query.Filters;
+import io.queueview.query.ListQuery;
+import io.queueview.query.QueueReader;
+import io.queueview.query.QueueUnavailable;
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * queueview against the limit of this machine and against PostgreSQL, on the same data in the same run:
+ * ingest (plain consumers vs. the view with exactly-once), restarts, queries in process and over HTTP.
+ * Prints a markdown table and writes the figures as JSON. See README "Benchmarks" for the command.
+ */
+public final class Benchmark {
+
+    /** What to run: the full benchmark, or the small mode the test suite runs so this code never rots. */
+    record Options(int entries, int partitions, int calls, Duration httpDuration, Path workDir, Path jsonOut) {
+
+        static Options full(Path workDir) {
+            return new Options(1_000_000, 8, 3000, Duration.ofSeconds(10), workDir, Path.of("target", "benchmark.json"));
+        }
+
+        static Options small(Path workDir) {
+            return new Options(10_000, 2, 200, Duration.ofSeconds(1), workDir, workDir.resolve("benchmark.json"));
+        }
+    }
+
+    private final Options options;
+    private final PrintStream log;
+    private final BenchData data;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    Benchmark(Options options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+        this.data = new BenchData(options.entries(), 20_251_201L);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("queueview-bench");
+        Options options = args.length > 0 && args[0].equals("--small") ? Options.small(work) : Options.full(work);
+        try {
+            String table = new Benchmark(options, System.err).run();
+            System.out.println(table);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    /** Runs everything; returns the markdown table. */
+    String run() throws Exception {
+        figures.put("machine", machine());
+        figures.put("entries", options.entries());
+        try (EmbeddedKafka broker = EmbeddedKafka.start(options.workDir().resolve("kafka"), 0)) {
+            String events = "bench-events";
+            produce(broker.bootstrapServers(), events);
+            double bytesOnly = ConsumerLimit.eventsPerSecond(broker.bootstrapServers(), events, options.entries(), false);
+            double parsedBefore = ConsumerLimit.eventsPerSecond(broker.bootstrapServers(), events, options.entries(), true);
+            Settings settings = settings(broker.bootstrapServers(), events);
+            Map<String, Object> queries;
+            Map<String, Object> http;
+            double ingest;
+            try (Application app = Application.start(settings)) {
+                ingest = ingestRate(app);
+                double parsedAfter = ConsumerLimit.eventsPerSecond(broker.bootstrapServers(), events, options.entries(), true);
+                double parsed = Math.max(parsedBefore, parsedAfter);
+                figures.put("ingest", Map.of("consumer_bytes_only_per_s", round(bytesOnly),
+                        "consumer_parsed_per_s", round(parsed), "queueview_per_s", round(ingest),
+                        "queueview_over_parsed", round2(ingest / parsed)));
+                queries = queries(new StoreTarget(app.reader()));
+                http = http(app);
+            }
+            figures.put("queries", queries);
+            figures.put("http", http);
+            figures.put("ready_after_restart_s", round2(readySeconds(settings)));
+            deleteRecursively(settings.dataDir().resolve("streams"));
+            figures.put("ready_after_state_deleted_s", round2(readySeconds(settings)));
+        }
+        figures.put("peak_rss_mib", peakRssMib());
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());
+        json.writeValue(options.jsonOut().toFile(), figures);
+        log.println("figures written to " + options.jsonOut());
+        return BenchReport.markdown(figures);
+    }
+
+    private Settings settings(String bootstrap, String events) {
+        return Settings.from(Map.of(
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrap,
+                "QUEUEVIEW_DATA_DIR", options.workDir().resolve("queueview").toString(),
+                "QUEUEVIEW_HTTP_PORT", "0",
+                "QUEUEVIEW_EVENTS_TOPIC", events,
+                "QUEUEVIEW_PARTITIONS", Integer.toString(options.partitions()),
+                "QUEUEVIEW_REPLICATION_FACTOR", "1",
+                "QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2"));
+    }
+
+    private void produce(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, options.partitions(), (short) 1))).all().get();
+        }
+        long started = System.nanoTime();
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+            Iterator<Entry> entries = data.entries();
+            for (int i = 0; entries.hasNext(); i++) {
+                Entry entry = entries.next();
+                byte[] value = BenchData.enqueued(entry);
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, Long.toString(entry.id()).getBytes(), value));
+                if (i % 200_000 == 0 && i > 0) {
+                    log.printf("  produced %,d events%n", i);
+                }
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.printf("produced %,d events (%.0f bytes each on average) in %.1f s%n", options.entries(),
+                (double) bytes / options.entries(), seconds);
+        figures.put("event_bytes_avg", round((double) bytes / options.entries()));
+    }
+
+    /** From start to "every entry queryable": events per second. */
+    private double ingestRate(Application app) throws InterruptedException {
+        long started = System.nanoTime();
+        if (!app.awaitReady(Duration.ofMinutes(5))) {
+            throw new IllegalStateException("queueview did not become ready");
+        }
+        long lastLog = started;
+        while (queryable(app.reader()) < options.entries()) {
+            Thread.sleep(100);
+            if (System.nanoTime() - lastLog > 5e9) {
+                lastLog = System.nanoTime();
+                log.printf("  queryable: %,d of %,d%n", queryable(app.reader()), options.entries());
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.printf("queueview: %,d events queryable in %.1f s%n", options.entries(), seconds);
+        return options.entries() / seconds;
+    }
+
+    private long queryable(QueueReader reader) {
+        long total = 0;
+        for (QueueId queue : data.queues()) {
+            try {
+                total += reader.list(new ListQuery(queue, Filters.NONE, 1, 0)).total();
+            } catch (QueueUnavailable e) {
+                return 0;
+            }
+        }
+        return total;
+    }
+
+    private Map<String, Object> queries(QueryTarget queueview) throws Exception {
+        List<BenchQuery> mix = mix();
+        Optional<PostgresBaseline> postgres = PostgresBaseline.start(options.workDir().resolve("postgres"), log);
+        try {
+            if (postgres.isPresent()) {
+                postgres.get().load(data.entries());
+            }
+            Map<String, Object> results = new LinkedHashMap<>();
+            for (BenchQuery query : mix) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                Answer answer = queueview.run(query);
+                row.put("matches", answer.total());
+                Latency ours = Latency.measure(queueview, query, options.calls() / 5, options.calls());
+                row.put("queueview_p50_us", round2(ours.p50Micros()));
+                row.put("queueview_p99_us", round2(ours.p99Micros()));
+                if (postgres.isPresent()) {
+                    Answer theirs = postgres.get().run(query);
+                    if (!theirs.equals(answer)) {
+                        throw new IllegalStateException(query.name() + ": queueview answered " + answer
+                                + " but PostgreSQL " + theirs);
+                    }
+                    int calls = Math.max(50, options.calls() / 10);
+                    Latency baseline = Latency.measure(postgres.get(), query, calls / 5, calls);
+                    row.put("postgres_p50_us", round2(baseline.p50Micros()));
+                    row.put("postgres_p99_us", round2(baseline.p99Micros()));
+                    row.put("postgres_over_queueview_p99", round2(baseline.p99Micros() / ours.p99Micros()));
+                }
+                results.put(query.name(), row);
+                log.printf("  %-40s %s%n", query.name(), row);
+            }
+            figures.put("postgres", postgres.map(PostgresBaseline::name).orElse("absent"));
+            return results;
+        } finally {
+            if (postgres.isPresent()) {
+                postgres.get().close();
+            }
+        }
+    }
+
+    /** The fixed query mix: on the big queue and on a small one. */
+    private List<BenchQuery> mix() {
+        List<BenchQuery> mix = new ArrayList<>();
+        int middle = data.bigQueueSize() / 2; // an entry of the big queue, by generation index
+        int smallFirst = data.bigQueueSize();
+        for (QueueId queue : List.of(BenchData.BIG_QUEUE, BenchData.SMALL_QUEUE)) {
+            String size = queue.equals(BenchData.BIG_QUEUE) ? "big" : "small";
+            int index = queue.equals(BenchData.BIG_QUEUE) ? middle : smallFirst;
+            long jobId = 7L * index + 13;
+            mix.add(BenchQuery.page(size + ": first page + total", queue, Filters.NONE, 0));
+            mix.add(BenchQuery.page(size + ": offset 10,000", queue, Filters.NONE, 10_000));
+            mix.add(BenchQuery.page(size + ": MODELARTS cluster + total", queue,
+                    new Filters(null, null, null, null, null, "MODELARTS", "ma-07"), 0));
+            mix.add(BenchQuery.page(size + ": rare data_id + total", queue,
+                    new Filters(null, null, null, "DPK0004242", null, null, null), 0));
+            mix.add(BenchQuery.page(size + ": processor_name", queue,
+                    new Filters(null, null, null, null, "proc-13", null, null), 0));
+            mix.add(BenchQuery.page(size + ": job_id", queue, new Filters(jobId, null, null, null, null, null, null), 0));
+            mix.add(BenchQuery.page(size + ": CCE cluster + output_type", queue,
+                    new Filters(null, "DATA_SET", null, null, null, "CCE", "cce-03"), 0));
+            mix.add(BenchQuery.position(size + ": position of an entry", queue, index + 1L));
+        }
+        return mix;
+    }
+
+    private Map<String, Object> http(Application app) throws Exception {
+        String url = "http://127.0.0.1:" + app.httpPort() + "/v1.0/" + BenchData.BIG_QUEUE.projectId()
+                + "/data/queuing-jobs?queue_type=PROCESSOR";
+        HttpLoad.Result result = HttpLoad.run(url, app.demoToken(), 16, Duration.ofSeconds(2), options.httpDuration());
+        log.printf("  HTTP first pages, 16 clients: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                result.requestsPerSecond(), result.latency().p50Micros() / 1e3, result.latency().p99Micros() / 1e3,
+                result.errors());
+        return Map.of("clients", 16, "requests_per_s", round(result.requestsPerSecond()),
+                "p50_ms", round2(result.latency().p50Micros() / 1e3), "p99_ms", round2(result.latency().p99Micros() / 1e3),
+                "errors", result.errors());
+    }
+
+    /** Seconds from start to ready (every partition's state in place) on the existing data folder. */
+    private double readySeconds(Settings settings) throws Exception {
+        long started = System.nanoTime();
+        try (Application app = Application.start(settings)) {
+            if (!app.awaitReady(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("queueview did not become ready after a restart");
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (queryable(app.reader()) != options.entries()) {
+                throw new IllegalStateException("after a restart the view holds " + queryable(app.reader()));
+            }
+            return seconds;
+        }
+    }
+
+    private static Map<String, Object> machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
+        return Map.of("cpu", cpu, "cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"), "max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /** Peak resident set of this JVM (broker, queueview, PostgreSQL client, load clients). */
+    private static long peakRssMib() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024)
+                .findFirst().orElse(-1L);
+    }
+
+    private static long round(double value) {
+        return Math.round(value);
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
