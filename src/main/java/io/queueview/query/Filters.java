@@ -1,6 +1,9 @@
 package io.queueview.query;
 
 import io.queueview.queue.Entry;
+import io.queueview.store.FilterField;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** The list call's exact-match filters, combined with AND; null means "any". */
@@ -21,6 +24,25 @@ public record Filters(Long jobId, String outputType, String jobType, String data
                 && matches(processorName, entry.processorName())
                 && matches(clusterType, entry.clusterType())
                 && matches(clusterId, entry.clusterId());
+    }
+
+    /** The fields filtered by, with the value asked for each, in FilterField order. */
+    public Map<FilterField, String> byField() {
+        Map<FilterField, String> fields = new EnumMap<>(FilterField.class);
+        put(fields, FilterField.JOB_ID, jobId == null ? null : Long.toString(jobId));
+        put(fields, FilterField.OUTPUT_TYPE, outputType);
+        put(fields, FilterField.JOB_TYPE, jobType);
+        put(fields, FilterField.DATA_ID, dataId);
+        put(fields, FilterField.PROCESSOR_NAME, processorName);
+        put(fields, FilterField.CLUSTER_TYPE, clusterType);
+        put(fields, FilterField.CLUSTER_ID, clusterId);
+        return fields;
+    }
+
+    private static void put(Map<FilterField, String> fields, FilterField field, String value) {
+        if (value != null) {
+            fields.put(field, value);
+        }
     }
 
     private static boolean matches(String wanted, String actual) {

@@ -7,5 +7,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public record QueuePartition(int partition,
                              ReadOnlyKeyValueStore<Bytes, byte[]> entries,
                              ReadOnlyKeyValueStore<Bytes, byte[]> index,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> counters) {
+                             ReadOnlyKeyValueStore<Bytes, byte[]> counters,
+                             ReadOnlyKeyValueStore<Bytes, byte[]> filterIndex,
+                             ReadOnlyKeyValueStore<Bytes, byte[]> counts) {
 }

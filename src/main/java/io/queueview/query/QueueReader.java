@@ -2,22 +2,27 @@ package io.queueview.query;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
-import io.queueview.store.EntryPlace;
 import io.queueview.store.EntryCodec;
+import io.queueview.store.EntryPlace;
+import io.queueview.store.FilterField;
 import io.queueview.store.QueueCounters;
+import io.queueview.store.QueueCounts;
 import io.queueview.store.QueueKeys;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Answers list calls from the local stores. The entries of a queue are one key range already in queue order,
- * so a page is a prefix scan from the head; the unfiltered total is the queue's counter, a filtered total is
- * counted while scanning.
+ * Answers list and position calls from the local stores, walking only what the answer needs: a queue's entries
+ * are one key range in queue order; a filtered page walks the secondary index of its most selective filter
+ * (entries in queue order, values included); totals are counts kept by the projector; an offset or a position
+ * skips whole priorities and rank_stamp blocks by their counts and walks at most one block.
  */
 public final class QueueReader {
 
@@ -34,38 +39,73 @@ public final class QueueReader {
     /** @throws QueueUnavailable when this instance cannot answer for the queue now */
     public Page list(ListQuery query) {
         QueuePartition partition = stores.partitionOf(query.queue());
-        Bytes queueKey = Bytes.wrap(QueueKeys.queue(query.queue()));
-        boolean unfiltered = query.filters().none();
-        long end = (long) query.offset() + query.limit();
+        Map<FilterField, String> filters = query.filters().byField();
+        return filters.isEmpty() ? wholeQueuePage(partition, query) : filteredPage(partition, query, filters);
+    }
+
+    private Page wholeQueuePage(QueuePartition partition, ListQuery query) {
+        QueueId queue = query.queue();
+        long total = QueueCounters.fromBytes(partition.counters().get(Bytes.wrap(QueueKeys.queue(queue)))).entries();
         List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
+        if (query.offset() < total) {
+            Skip skip = skip(partition, queue, query.offset());
+            try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().range(skip.from(),
+                    Bytes.wrap(QueueKeys.lastOrder(queue)))) {
+                for (long skipped = 0; skipped < skip.remaining() && scan.hasNext(); skipped++) {
+                    scan.next();
+                }
+                while (page.size() < query.limit() && scan.hasNext()) {
+                    page.add(EntryCodec.decode(queue, scan.next().value));
+                }
+            }
+        }
+        return new Page(List.copyOf(page), total, query.offset(), query.limit());
+    }
+
+    private Page filteredPage(QueuePartition partition, ListQuery query, Map<FilterField, String> filters) {
+        QueueId queue = query.queue();
+        FilterField driving = null;
+        long smallest = Long.MAX_VALUE;
+        for (Map.Entry<FilterField, String> filter : filters.entrySet()) {
+            long count = count(partition, QueueKeys.filterCount(queue, filter.getKey(), filter.getValue()));
+            if (count < smallest) {
+                smallest = count;
+                driving = filter.getKey();
+            }
+        }
+        List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
+        if (smallest == 0) {
+            return new Page(List.of(), 0, query.offset(), query.limit());
+        }
+        boolean single = filters.size() == 1;
+        long end = (long) query.offset() + query.limit();
         long matched = 0;
-        try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().prefixScan(queueKey, Serdes.Bytes().serializer())) {
+        Bytes prefix = Bytes.wrap(QueueKeys.filter(queue, driving, filters.get(driving)));
+        try (KeyValueIterator<Bytes, byte[]> scan = partition.filterIndex().prefixScan(prefix, Serdes.Bytes().serializer())) {
             while (scan.hasNext()) {
                 KeyValue<Bytes, byte[]> next = scan.next();
-                if (unfiltered && matched < query.offset()) {
-                    matched++; // skipped without decoding
+                if (single && matched < query.offset()) {
+                    matched++; // its index holds only matches: skipped without decoding
                     continue;
                 }
-                Entry entry = EntryCodec.decode(query.queue(), next.value);
-                if (!query.filters().matches(entry)) {
+                Entry entry = EntryCodec.decode(queue, next.value);
+                if (!single && !query.filters().matches(entry)) {
                     continue;
                 }
                 if (matched >= query.offset() && matched < end) {
                     page.add(entry);
                 }
                 matched++;
-                if (unfiltered && matched >= end) {
-                    break; // the total comes from the counter
+                if (single && matched >= end) {
+                    break; // the total is the count
                 }
             }
         }
-        long total = unfiltered ? QueueCounters.fromBytes(partition.counters().get(queueKey)).entries() : matched;
-        return new Page(List.copyOf(page), total, query.offset(), query.limit());
+        return new Page(List.copyOf(page), single ? smallest : matched, query.offset(), query.limit());
     }
 
     /**
-     * One entry with its position, or empty when it is not queued there. The position is counted by walking
-     * the keys ahead of the entry (no values are read).
+     * One entry with its position, or empty when it is not queued there.
      *
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
@@ -81,16 +121,89 @@ public final class QueueReader {
         if (value == null) {
             return Optional.empty(); // between the two reads the entry left or moved: as good as not found now
         }
-        long ahead = 0;
-        try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().range(Bytes.wrap(QueueKeys.queue(queue)), key)) {
+        long ahead = countAhead(partition, queue, place.priority(), place.rankStamp());
+        Bytes blockStart = Bytes.wrap(QueueKeys.order(queue, place.priority(), blockStart(place.rankStamp()), Long.MIN_VALUE));
+        try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().range(blockStart, key)) {
             while (scan.hasNext()) {
                 if (!scan.next().key.equals(key)) {
                     ahead++;
                 }
             }
         }
-        Bytes queueKey = Bytes.wrap(QueueKeys.queue(queue));
-        long total = QueueCounters.fromBytes(partition.counters().get(queueKey)).entries();
+        long total = QueueCounters.fromBytes(partition.counters().get(Bytes.wrap(QueueKeys.queue(queue)))).entries();
         return Optional.of(new EntryPosition(EntryCodec.decode(queue, value), ahead + 1, total));
+    }
+
+    /** Where to start walking to skip offset entries, and how many are left to walk past from there. */
+    private record Skip(Bytes from, long remaining) {
+    }
+
+    private static Skip skip(QueuePartition partition, QueueId queue, long offset) {
+        long remaining = offset;
+        Integer priority = null;
+        try (KeyValueIterator<Bytes, byte[]> counts = scan(partition, QueueKeys.priorityCounts(queue))) {
+            while (counts.hasNext()) {
+                KeyValue<Bytes, byte[]> next = counts.next();
+                long count = QueueCounts.read(next.value);
+                if (remaining < count) {
+                    priority = QueueKeys.priorityOfCount(next.key.get(), queue);
+                    break;
+                }
+                remaining -= count;
+            }
+        }
+        if (priority == null) {
+            return new Skip(Bytes.wrap(QueueKeys.lastOrder(queue)), 0);
+        }
+        long blockStart = Long.MIN_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> blocks = scan(partition, QueueKeys.blockCounts(queue, priority))) {
+            while (blocks.hasNext()) {
+                KeyValue<Bytes, byte[]> next = blocks.next();
+                long count = QueueCounts.read(next.value);
+                if (remaining < count) {
+                    blockStart = QueueKeys.blockStartOfCount(next.key.get(), queue);
+                    break;
+                }
+                remaining -= count;
+            }
+        }
+        return new Skip(Bytes.wrap(QueueKeys.order(queue, priority, blockStart, Long.MIN_VALUE)), remaining);
+    }
+
+    /** Entries at a higher priority, and at this priority in earlier rank_stamp blocks. */
+    private static long countAhead(QueuePartition partition, QueueId queue, int priority, long rankStamp) {
+        long ahead = 0;
+        try (KeyValueIterator<Bytes, byte[]> counts = scan(partition, QueueKeys.priorityCounts(queue))) {
+            while (counts.hasNext()) {
+                KeyValue<Bytes, byte[]> next = counts.next();
+                if (QueueKeys.priorityOfCount(next.key.get(), queue) <= priority) {
+                    break;
+                }
+                ahead += QueueCounts.read(next.value);
+            }
+        }
+        long block = blockStart(rankStamp);
+        try (KeyValueIterator<Bytes, byte[]> blocks = scan(partition, QueueKeys.blockCounts(queue, priority))) {
+            while (blocks.hasNext()) {
+                KeyValue<Bytes, byte[]> next = blocks.next();
+                if (QueueKeys.blockStartOfCount(next.key.get(), queue) >= block) {
+                    break;
+                }
+                ahead += QueueCounts.read(next.value);
+            }
+        }
+        return ahead;
+    }
+
+    private static long blockStart(long rankStamp) {
+        return (rankStamp >> QueueKeys.BLOCK_BITS) << QueueKeys.BLOCK_BITS;
+    }
+
+    private static KeyValueIterator<Bytes, byte[]> scan(QueuePartition partition, byte[] prefix) {
+        return partition.counts().prefixScan(Bytes.wrap(prefix), Serdes.Bytes().serializer());
+    }
+
+    private static long count(QueuePartition partition, byte[] key) {
+        return QueueCounts.read(partition.counts().get(Bytes.wrap(key)));
     }
 }

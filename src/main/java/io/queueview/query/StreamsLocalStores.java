@@ -48,8 +48,10 @@ public final class StreamsLocalStores implements LocalStores {
                     + owner.activeHost().port() + ", and forwarding between instances is not supported yet");
         }
         try {
-            return new QueuePartition(owner.partition(), store(QueueStores.ENTRIES, owner.partition()),
-                    store(QueueStores.INDEX, owner.partition()), store(QueueStores.COUNTERS, owner.partition()));
+            int partition = owner.partition();
+            return new QueuePartition(partition, store(QueueStores.ENTRIES, partition),
+                    store(QueueStores.INDEX, partition), store(QueueStores.COUNTERS, partition),
+                    store(QueueStores.FILTER_INDEX, partition), store(QueueStores.COUNTS, partition));
         } catch (InvalidStateStoreException e) {
             throw new QueueUnavailable("the stores of queue " + queue + " are not queryable now (" + e.getMessage()
                     + "); retry shortly");

@@ -30,11 +30,14 @@ public final class QueueKeys {
 
     /** Where an entry stands in its queue. */
     public static byte[] order(QueueId queue, int priority, long rankStamp, long id) {
-        return prefix(queue, ORDER_SUFFIX)
+        return orderSuffix(prefix(queue, ORDER_SUFFIX), priority, rankStamp, id).toBytes();
+    }
+
+    private static ByteWriter orderSuffix(ByteWriter writer, int priority, long rankStamp, long id) {
+        return writer
                 .putInt(~priority ^ Integer.MIN_VALUE) // descending: a higher priority gives smaller bytes
                 .putLong(rankStamp ^ Long.MIN_VALUE)  // sign flip: unsigned byte order = signed number order
-                .putLong(id ^ Long.MIN_VALUE)
-                .toBytes();
+                .putLong(id ^ Long.MIN_VALUE);
     }
 
     /** Greater than or equal to every order key of the queue: the inclusive end of its range. */
@@ -44,6 +47,73 @@ public final class QueueKeys {
             writer.putByte(0xFF);
         }
         return writer.toBytes();
+    }
+
+    /**
+     * The key range of one value of a filter field in a queue's secondary index: queue, field code, value
+     * (length and UTF-8). Length-prefixed, so no value's range holds another's.
+     */
+    public static byte[] filter(QueueId queue, FilterField field, String value) {
+        return filterPrefix(queue, field, value, 0).toBytes();
+    }
+
+    /** An entry in the secondary index of one of its field values: the filter range, then its order suffix. */
+    public static byte[] filterEntry(QueueId queue, FilterField field, String value, int priority, long rankStamp,
+                                     long id) {
+        return orderSuffix(filterPrefix(queue, field, value, ORDER_SUFFIX), priority, rankStamp, id).toBytes();
+    }
+
+    private static ByteWriter filterPrefix(QueueId queue, FilterField field, String value, int extra) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        return prefix(queue, 1 + 2 + utf8.length + extra).putByte(field.code()).putShort(utf8.length).putBytes(utf8);
+    }
+
+    /** Width of a rank_stamp block in the order counts: 2^16 ms, about a minute of enqueues. */
+    public static final int BLOCK_BITS = 16;
+    private static final byte PRIORITY_COUNT = 1;
+    private static final byte BLOCK_COUNT = 2;
+    private static final byte FILTER_COUNT = 3;
+
+    /** The count of a queue's entries at one priority. */
+    public static byte[] priorityCount(QueueId queue, int priority) {
+        return prefix(queue, 5).putByte(PRIORITY_COUNT).putInt(~priority ^ Integer.MIN_VALUE).toBytes();
+    }
+
+    /** The range of a queue's priority counts, highest priority first. */
+    public static byte[] priorityCounts(QueueId queue) {
+        return prefix(queue, 1).putByte(PRIORITY_COUNT).toBytes();
+    }
+
+    /** The count of a queue's entries at one priority within one rank_stamp block. */
+    public static byte[] blockCount(QueueId queue, int priority, long rankStamp) {
+        return prefix(queue, 13).putByte(BLOCK_COUNT).putInt(~priority ^ Integer.MIN_VALUE)
+                .putLong((rankStamp >> BLOCK_BITS) ^ Long.MIN_VALUE).toBytes();
+    }
+
+    /** The range of the block counts of one priority, in rank_stamp order. */
+    public static byte[] blockCounts(QueueId queue, int priority) {
+        return prefix(queue, 5).putByte(BLOCK_COUNT).putInt(~priority ^ Integer.MIN_VALUE).toBytes();
+    }
+
+    /** The count of a queue's entries with one value of a filter field. */
+    public static byte[] filterCount(QueueId queue, FilterField field, String value) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        return prefix(queue, 4 + utf8.length).putByte(FILTER_COUNT).putByte(field.code()).putShort(utf8.length)
+                .putBytes(utf8).toBytes();
+    }
+
+    /** The priority a priority-count or block-count key stands for. */
+    public static int priorityOfCount(byte[] key, QueueId queue) {
+        int at = queue(queue).length + 1;
+        int encoded = ((key[at] & 0xFF) << 24) | ((key[at + 1] & 0xFF) << 16) | ((key[at + 2] & 0xFF) << 8)
+                | (key[at + 3] & 0xFF);
+        return ~(encoded ^ Integer.MIN_VALUE);
+    }
+
+    /** The first rank_stamp of the block a block-count key stands for. */
+    public static long blockStartOfCount(byte[] key, QueueId queue) {
+        ByteReader reader = new ByteReader(key, queue(queue).length + 5);
+        return (reader.getLong() ^ Long.MIN_VALUE) << BLOCK_BITS;
     }
 
     /** An entry by its id, for the index and the removal markers. */

@@ -14,7 +14,15 @@ public final class QueueStores {
     /** Command id → {@link AppliedCommand}: what became of a command, for its caller; kept for a while. */
     public static final String OUTCOMES = "queue-command-outcomes";
 
-    public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES};
+    /** (queue, field, value, order suffix) → entry: each filter value's entries in queue order (covering). */
+    public static final String FILTER_INDEX = "queue-filter-index";
+    /** (queue, field, value) → count, and (queue, priority[, rank_stamp block]) → count: totals and skips, read. */
+    public static final String COUNTS = "queue-counts";
+
+    public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES, FILTER_INDEX, COUNTS};
+
+    /** Stores of counts: hot keys, so the record cache folds their many updates before the changelog. */
+    public static final java.util.Set<String> CACHED = java.util.Set.of(COUNTERS, COUNTS);
 
     private QueueStores() {
     }

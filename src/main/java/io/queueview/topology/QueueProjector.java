@@ -55,10 +55,9 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private final Duration markerTtl;
     private final String commandsTopic;
     private ProcessorContext<byte[], byte[]> context;
+    private QueueState state;
     private KeyValueStore<Bytes, byte[]> entries;
-    private KeyValueStore<Bytes, byte[]> index;
     private KeyValueStore<Bytes, byte[]> markers;
-    private KeyValueStore<Bytes, byte[]> counters;
     private KeyValueStore<Bytes, byte[]> outcomes;
 
     QueueProjector(Duration markerTtl, String commandsTopic) {
@@ -69,10 +68,9 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        entries = context.getStateStore(QueueStores.ENTRIES);
-        index = context.getStateStore(QueueStores.INDEX);
+        state = new QueueState(context);
+        entries = state.entries();
         markers = context.getStateStore(QueueStores.MARKERS);
-        counters = context.getStateStore(QueueStores.COUNTERS);
         outcomes = context.getStateStore(QueueStores.OUTCOMES);
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;
         context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
@@ -92,25 +90,28 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     private void applyEvent(Record<byte[], byte[]> record, QueueEvent event) {
         Bytes entryKey = Bytes.wrap(QueueKeys.entry(event.queue(), event.id()));
-        EntryPlace place = placeOf(entryKey);
-        if (isStale(event, entryKey, place)) {
-            count(event.queue(), QueueCounters::plusStaleEvent);
+        EntryPlace place = state.placeOf(event.queue(), event.id());
+        RemovalMarker marker = place == null ? markerOf(entryKey) : null;
+        if (isStale(event, place, marker)) {
+            state.count(event.queue(), QueueCounters::plusStaleEvent);
         } else if (event instanceof JobEnqueued enqueued) {
             if (place != null) {
-                remove(event.queue(), event.id(), place);
+                state.remove(event.queue(), event.id(), place);
             } else {
-                count(event.queue(), c -> c.plusEntries(1));
+                state.count(event.queue(), c -> c.plusEntries(1));
             }
-            markers.delete(entryKey); // a new stay in the queue
-            put(enqueued.entry(), event.version() != null ? event.version() : versionOf(place));
+            if (marker != null) {
+                markers.delete(entryKey); // a new stay in the queue
+            }
+            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(place));
             publish(record, ChangeJson.upsert(enqueued.entry(), event.version()));
         } else if (event instanceof JobUpdated updated) {
             if (place == null) {
-                count(event.queue(), QueueCounters::plusUnknownUpdate);
+                state.count(event.queue(), QueueCounters::plusUnknownUpdate);
                 return;
             }
-            Entry changed = updated.applyTo(remove(event.queue(), event.id(), place));
-            put(changed, event.version() != null ? event.version() : place.version());
+            Entry changed = updated.applyTo(state.remove(event.queue(), event.id(), place));
+            state.put(changed, event.version() != null ? event.version() : place.version());
             publish(record, ChangeJson.upsert(changed, event.version()));
         } else {
             JobDequeued dequeued = (JobDequeued) event;
@@ -119,25 +120,25 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 markers.put(entryKey, new RemovalMarker(event.version(), expiresAt).toBytes());
             }
             if (place != null) {
-                remove(event.queue(), event.id(), place);
-                index.delete(entryKey);
-                count(event.queue(), c -> c.plusEntries(-1));
+                state.remove(event.queue(), event.id(), place);
+                state.count(event.queue(), c -> c.plusEntries(-1));
                 publish(record, ChangeJson.removal(dequeued));
             }
         }
     }
 
     /** Rule 2 and 3: a versioned event applies only over a smaller recorded version, queued or removed. */
-    private boolean isStale(QueueEvent event, Bytes entryKey, EntryPlace place) {
+    private static boolean isStale(QueueEvent event, EntryPlace place, RemovalMarker marker) {
         if (event.version() == null) {
             return false;
         }
-        Long recorded = versionOf(place);
-        if (recorded == null) {
-            byte[] marker = markers.get(entryKey);
-            recorded = marker == null ? null : RemovalMarker.fromBytes(marker).version();
-        }
+        Long recorded = place != null ? place.version() : marker != null ? Long.valueOf(marker.version()) : null;
         return recorded != null && event.version() <= recorded;
+    }
+
+    private RemovalMarker markerOf(Bytes entryKey) {
+        byte[] bytes = markers.get(entryKey);
+        return bytes == null ? null : RemovalMarker.fromBytes(bytes);
     }
 
     // ---- commands ----
@@ -162,12 +163,12 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     private CommandOutcome move(Record<byte[], byte[]> record, MoveEntry move) {
         QueueId queue = move.queue();
-        EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(queue, move.id())));
+        EntryPlace place = state.placeOf(queue, move.id());
         if (place == null) {
             return CommandOutcome.NOT_FOUND;
         }
-        Bytes movedKey = orderKey(queue, place, move.id());
-        Entry moved = EntryCodec.decode(queue, entries.get(movedKey));
+        Bytes movedKey = QueueState.orderKey(queue, place.priority(), place.rankStamp(), move.id());
+        Entry moved = state.get(queue, move.id(), place);
         Function<Entry, Entry> before = e -> neighbour(queue, orderKey(e), movedKey, true);
         Function<Entry, Entry> after = e -> neighbour(queue, orderKey(e), movedKey, false);
         Entry previous;
@@ -209,11 +210,11 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private CommandOutcome setPriority(Record<byte[], byte[]> record, SetPriority set) {
         List<Entry> changes = new ArrayList<>();
         for (long id : set.ids()) {
-            EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(set.queue(), id)));
+            EntryPlace place = state.placeOf(set.queue(), id);
             if (place == null) {
                 return CommandOutcome.NOT_FOUND; // all or nothing: checked before anything changes
             }
-            Entry entry = EntryCodec.decode(set.queue(), entries.get(orderKey(set.queue(), place, id)));
+            Entry entry = state.get(set.queue(), id, place);
             changes.add(entry.withOrder(set.priority(), entry.rankStamp()));
         }
         changes.forEach(changed -> reorder(record, changed));
@@ -222,9 +223,9 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
     private void reorder(Record<byte[], byte[]> record, Entry changed) {
-        EntryPlace place = placeOf(Bytes.wrap(QueueKeys.entry(changed.queue(), changed.id())));
-        remove(changed.queue(), changed.id(), place);
-        put(changed, place.version());
+        EntryPlace place = state.placeOf(changed.queue(), changed.id());
+        state.remove(changed.queue(), changed.id(), place);
+        state.put(changed, place.version());
         publish(record, ChangeJson.upsert(changed, null));
     }
 
@@ -284,42 +285,14 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         };
     }
 
-    // ---- stores ----
-
-    private EntryPlace placeOf(Bytes entryKey) {
-        byte[] bytes = index.get(entryKey);
-        return bytes == null ? null : EntryPlace.fromBytes(bytes);
-    }
+    // ---- helpers ----
 
     private static Long versionOf(EntryPlace place) {
         return place == null ? null : place.version();
     }
 
-    private static Bytes orderKey(QueueId queue, EntryPlace place, long id) {
-        return Bytes.wrap(QueueKeys.order(queue, place.priority(), place.rankStamp(), id));
-    }
-
     private static Bytes orderKey(Entry entry) {
-        return Bytes.wrap(QueueKeys.order(entry.queue(), entry.priority(), entry.rankStamp(), entry.id()));
-    }
-
-    private Entry remove(QueueId queue, long id, EntryPlace place) {
-        byte[] value = entries.delete(orderKey(queue, place, id));
-        if (value == null) {
-            throw new IllegalStateException("index names an entry the queue does not hold: " + queue + " id " + id);
-        }
-        return EntryCodec.decode(queue, value);
-    }
-
-    private void put(Entry entry, Long version) {
-        entries.put(orderKey(entry), EntryCodec.encode(entry));
-        index.put(Bytes.wrap(QueueKeys.entry(entry.queue(), entry.id())),
-                new EntryPlace(entry.priority(), entry.rankStamp(), version).toBytes());
-    }
-
-    private void count(QueueId queue, UnaryOperator<QueueCounters> change) {
-        Bytes key = Bytes.wrap(QueueKeys.queue(queue));
-        counters.put(key, change.apply(QueueCounters.fromBytes(counters.get(key))).toBytes());
+        return QueueState.orderKey(entry.queue(), entry.priority(), entry.rankStamp(), entry.id());
     }
 
     private void publish(Record<byte[], byte[]> cause, ChangeJson change) {

@@ -140,7 +140,8 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        return new QueuePartition(0, store(QueueStores.ENTRIES), store(QueueStores.INDEX), store(QueueStores.COUNTERS));
+        return new QueuePartition(0, store(QueueStores.ENTRIES), store(QueueStores.INDEX), store(QueueStores.COUNTERS),
+                store(QueueStores.FILTER_INDEX), store(QueueStores.COUNTS));
     }
 
     private KeyValueStore<Bytes, byte[]> store(String name) {

@@ -1,0 +1,117 @@
+package io.queueview.topology;
+
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import io.queueview.store.EntryCodec;
+import io.queueview.store.EntryPlace;
+import io.queueview.store.FilterField;
+import io.queueview.store.QueueCounters;
+import io.queueview.store.QueueCounts;
+import io.queueview.store.QueueKeys;
+import io.queueview.store.QueueStores;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The projector's view of its stores: an entry is put or removed everywhere at once — the queue, the id index,
+ * the secondary index of each filter field, and the counts read by totals, offsets and positions — so the
+ * stores never disagree.
+ */
+final class QueueState {
+
+    private final KeyValueStore<Bytes, byte[]> entries;
+    private final KeyValueStore<Bytes, byte[]> index;
+    private final KeyValueStore<Bytes, byte[]> filterIndex;
+    private final KeyValueStore<Bytes, byte[]> counts;
+    private final KeyValueStore<Bytes, byte[]> counters;
+
+    QueueState(ProcessorContext<?, ?> context) {
+        entries = context.getStateStore(QueueStores.ENTRIES);
+        index = context.getStateStore(QueueStores.INDEX);
+        filterIndex = context.getStateStore(QueueStores.FILTER_INDEX);
+        counts = context.getStateStore(QueueStores.COUNTS);
+        counters = context.getStateStore(QueueStores.COUNTERS);
+    }
+
+    KeyValueStore<Bytes, byte[]> entries() {
+        return entries;
+    }
+
+    /** Where a queued entry stands and its version; null when it is not queued. */
+    EntryPlace placeOf(QueueId queue, long id) {
+        byte[] bytes = index.get(Bytes.wrap(QueueKeys.entry(queue, id)));
+        return bytes == null ? null : EntryPlace.fromBytes(bytes);
+    }
+
+    Entry get(QueueId queue, long id, EntryPlace place) {
+        return EntryCodec.decode(queue, entries.get(orderKey(queue, place.priority(), place.rankStamp(), id)));
+    }
+
+    /** Queues the entry (which must not be queued now) with the version the view holds for it. */
+    void put(Entry entry, Long version) {
+        QueueId queue = entry.queue();
+        byte[] value = EntryCodec.encode(entry);
+        entries.put(orderKey(queue, entry.priority(), entry.rankStamp(), entry.id()), value);
+        index.put(Bytes.wrap(QueueKeys.entry(queue, entry.id())),
+                new EntryPlace(entry.priority(), entry.rankStamp(), version).toBytes());
+        for (FilterField field : FilterField.values()) {
+            String fieldValue = field.of(entry);
+            if (fieldValue != null) {
+                filterIndex.put(filterKey(entry, field, fieldValue), value);
+                add(QueueKeys.filterCount(queue, field, fieldValue), 1);
+            }
+        }
+        addToOrderCounts(entry, 1);
+    }
+
+    /** Takes a queued entry out of every store; returns it. */
+    Entry remove(QueueId queue, long id, EntryPlace place) {
+        byte[] value = entries.delete(orderKey(queue, place.priority(), place.rankStamp(), id));
+        if (value == null) {
+            throw new IllegalStateException("index names an entry the queue does not hold: " + queue + " id " + id);
+        }
+        Entry entry = EntryCodec.decode(queue, value);
+        index.delete(Bytes.wrap(QueueKeys.entry(queue, id)));
+        for (FilterField field : FilterField.values()) {
+            String fieldValue = field.of(entry);
+            if (fieldValue != null) {
+                filterIndex.delete(filterKey(entry, field, fieldValue));
+                add(QueueKeys.filterCount(queue, field, fieldValue), -1);
+            }
+        }
+        addToOrderCounts(entry, -1);
+        return entry;
+    }
+
+    void count(QueueId queue, UnaryOperator<QueueCounters> change) {
+        Bytes key = Bytes.wrap(QueueKeys.queue(queue));
+        counters.put(key, change.apply(QueueCounters.fromBytes(counters.get(key))).toBytes());
+    }
+
+    static Bytes orderKey(QueueId queue, int priority, long rankStamp, long id) {
+        return Bytes.wrap(QueueKeys.order(queue, priority, rankStamp, id));
+    }
+
+    private static Bytes filterKey(Entry entry, FilterField field, String value) {
+        return Bytes.wrap(QueueKeys.filterEntry(entry.queue(), field, value, entry.priority(), entry.rankStamp(),
+                entry.id()));
+    }
+
+    private void addToOrderCounts(Entry entry, long delta) {
+        add(QueueKeys.priorityCount(entry.queue(), entry.priority()), delta);
+        add(QueueKeys.blockCount(entry.queue(), entry.priority(), entry.rankStamp()), delta);
+    }
+
+    /** Adds to a count; a count that reaches zero is deleted, so the count stores hold only what exists. */
+    private void add(byte[] key, long delta) {
+        Bytes countKey = Bytes.wrap(key);
+        long count = QueueCounts.read(counts.get(countKey)) + delta;
+        if (count == 0) {
+            counts.delete(countKey);
+        } else {
+            counts.put(countKey, QueueCounts.write(count));
+        }
+    }
+}
