@@ -26,7 +26,7 @@ public record Filters(Long jobId, String outputType, String jobType, String data
                 && matches(clusterId, entry.clusterId());
     }
 
-    /** The fields filtered by, with the value asked for each, in FilterField order. */
+    /** The indexed fields filtered by, with the value asked for each; a cluster type and id count as one. */
     public Map<FilterField, String> byField() {
         Map<FilterField, String> fields = new EnumMap<>(FilterField.class);
         put(fields, FilterField.JOB_ID, jobId == null ? null : Long.toString(jobId));
@@ -34,8 +34,12 @@ public record Filters(Long jobId, String outputType, String jobType, String data
         put(fields, FilterField.JOB_TYPE, jobType);
         put(fields, FilterField.DATA_ID, dataId);
         put(fields, FilterField.PROCESSOR_NAME, processorName);
-        put(fields, FilterField.CLUSTER_TYPE, clusterType);
-        put(fields, FilterField.CLUSTER_ID, clusterId);
+        if (clusterType != null && clusterId != null) {
+            put(fields, FilterField.CLUSTER, FilterField.cluster(clusterType, clusterId));
+        } else {
+            put(fields, FilterField.CLUSTER_TYPE, clusterType);
+            put(fields, FilterField.CLUSTER_ID, clusterId);
+        }
         return fields;
     }
 

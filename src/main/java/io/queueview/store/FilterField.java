@@ -8,7 +8,11 @@ import io.queueview.queue.Entry;
  * The code is the field's byte in index keys: never reuse one.
  */
 public enum FilterField {
-    JOB_ID(1), OUTPUT_TYPE(2), JOB_TYPE(3), DATA_ID(4), PROCESSOR_NAME(5), CLUSTER_TYPE(6), CLUSTER_ID(7);
+    JOB_ID(1), OUTPUT_TYPE(2), JOB_TYPE(3), DATA_ID(4), PROCESSOR_NAME(5), CLUSTER_TYPE(6), CLUSTER_ID(7),
+    /** cluster_type and cluster_id together, as the API asks for a MODELARTS cluster: one lookup, not two. */
+    CLUSTER(8);
+
+    private static final char CLUSTER_SEPARATOR = '\u0000';
 
     private final byte code;
 
@@ -30,6 +34,12 @@ public enum FilterField {
             case PROCESSOR_NAME -> entry.processorName();
             case CLUSTER_TYPE -> entry.clusterType();
             case CLUSTER_ID -> entry.clusterId();
+            case CLUSTER -> cluster(entry.clusterType(), entry.clusterId());
         };
+    }
+
+    /** The CLUSTER value of a cluster type and id; null unless both are given. */
+    public static String cluster(String type, String id) {
+        return type == null || id == null ? null : type + CLUSTER_SEPARATOR + id;
     }
 }

@@ -1,5 +1,7 @@
 package io.queueview.store;
 
+import java.util.Set;
+
 /** Names of the projector's state stores: shared by the topology, the query side and the tests. */
 public final class QueueStores {
 
@@ -22,7 +24,13 @@ public final class QueueStores {
     public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES, FILTER_INDEX, COUNTS};
 
     /** Stores of counts: hot keys, so the record cache folds their many updates before the changelog. */
-    public static final java.util.Set<String> CACHED = java.util.Set.of(COUNTERS, COUNTS);
+    public static final Set<String> CACHED = Set.of(COUNTERS, COUNTS);
+
+    /**
+     * Stores derived from the entries alone: no changelog (they would multiply what every event writes to Kafka);
+     * the projector rebuilds them from the entries when a task starts without them.
+     */
+    public static final Set<String> DERIVED = Set.of(FILTER_INDEX, COUNTS);
 
     private QueueStores() {
     }

@@ -70,6 +70,10 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         this.context = context;
         state = new QueueState(context);
         entries = state.entries();
+        long indexed = state.rebuildDerivedIfMissing(); // init runs after the task's stores are restored
+        if (indexed > 0) {
+            LOG.info("task {}: rebuilt the secondary indexes and counts of {} entries", context.taskId(), indexed);
+        }
         markers = context.getStateStore(QueueStores.MARKERS);
         outcomes = context.getStateStore(QueueStores.OUTCOMES);
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;

@@ -9,15 +9,21 @@ import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueCounts;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The projector's view of its stores: an entry is put or removed everywhere at once — the queue, the id index,
  * the secondary index of each filter field, and the counts read by totals, offsets and positions — so the
- * stores never disagree.
+ * stores never disagree. The secondary index and the counts are derived from the entries and kept without a
+ * changelog; {@link #rebuildDerivedIfMissing()} brings them back when a task starts without them.
  */
 final class QueueState {
 
@@ -33,6 +39,39 @@ final class QueueState {
         filterIndex = context.getStateStore(QueueStores.FILTER_INDEX);
         counts = context.getStateStore(QueueStores.COUNTS);
         counters = context.getStateStore(QueueStores.COUNTERS);
+    }
+
+    /** Marks, in the derived counts store, that the derived stores hold every entry of this task. */
+    private static final Bytes DERIVED_BUILT = Bytes.wrap("derived-stores-built".getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * Fills the derived stores (no changelog) from the entries when the task starts without them: on a new
+     * instance, after the local state was lost, or when an exactly-once task was wiped and restored.
+     *
+     * @return how many entries were indexed (0 when the derived stores were already there)
+     */
+    long rebuildDerivedIfMissing() {
+        if (counts.get(DERIVED_BUILT) != null) {
+            return 0;
+        }
+        List<Bytes> stale = new ArrayList<>();
+        for (KeyValueStore<Bytes, byte[]> derived : List.of(filterIndex, counts)) {
+            try (KeyValueIterator<Bytes, byte[]> all = derived.all()) {
+                all.forEachRemaining(kv -> stale.add(kv.key));
+            }
+            stale.forEach(derived::delete);
+            stale.clear();
+        }
+        long indexed = 0;
+        try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, byte[]> next = all.next();
+                index(EntryCodec.decode(QueueKeys.queueOf(next.key.get()), next.value), next.value, 1);
+                indexed++;
+            }
+        }
+        counts.put(DERIVED_BUILT, new byte[] {1});
+        return indexed;
     }
 
     KeyValueStore<Bytes, byte[]> entries() {
@@ -56,14 +95,7 @@ final class QueueState {
         entries.put(orderKey(queue, entry.priority(), entry.rankStamp(), entry.id()), value);
         index.put(Bytes.wrap(QueueKeys.entry(queue, entry.id())),
                 new EntryPlace(entry.priority(), entry.rankStamp(), version).toBytes());
-        for (FilterField field : FilterField.values()) {
-            String fieldValue = field.of(entry);
-            if (fieldValue != null) {
-                filterIndex.put(filterKey(entry, field, fieldValue), value);
-                add(QueueKeys.filterCount(queue, field, fieldValue), 1);
-            }
-        }
-        addToOrderCounts(entry, 1);
+        index(entry, value, 1);
     }
 
     /** Takes a queued entry out of every store; returns it. */
@@ -74,14 +106,7 @@ final class QueueState {
         }
         Entry entry = EntryCodec.decode(queue, value);
         index.delete(Bytes.wrap(QueueKeys.entry(queue, id)));
-        for (FilterField field : FilterField.values()) {
-            String fieldValue = field.of(entry);
-            if (fieldValue != null) {
-                filterIndex.delete(filterKey(entry, field, fieldValue));
-                add(QueueKeys.filterCount(queue, field, fieldValue), -1);
-            }
-        }
-        addToOrderCounts(entry, -1);
+        index(entry, null, -1);
         return entry;
     }
 
@@ -99,9 +124,22 @@ final class QueueState {
                 entry.id()));
     }
 
-    private void addToOrderCounts(Entry entry, long delta) {
-        add(QueueKeys.priorityCount(entry.queue(), entry.priority()), delta);
-        add(QueueKeys.blockCount(entry.queue(), entry.priority(), entry.rankStamp()), delta);
+    /** Adds an entry (delta 1, with its value) to the derived stores, or takes it out (delta -1). */
+    private void index(Entry entry, byte[] value, long delta) {
+        QueueId queue = entry.queue();
+        for (FilterField field : FilterField.values()) {
+            String fieldValue = field.of(entry);
+            if (fieldValue != null) {
+                if (delta > 0) {
+                    filterIndex.put(filterKey(entry, field, fieldValue), value);
+                } else {
+                    filterIndex.delete(filterKey(entry, field, fieldValue));
+                }
+                add(QueueKeys.filterCount(queue, field, fieldValue), delta);
+            }
+        }
+        add(QueueKeys.priorityCount(queue, entry.priority()), delta);
+        add(QueueKeys.blockCount(queue, entry.priority(), entry.rankStamp()), delta);
     }
 
     /** Adds to a count; a count that reaches zero is deleted, so the count stores hold only what exists. */

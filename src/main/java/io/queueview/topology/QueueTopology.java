@@ -90,6 +90,7 @@ public final class QueueTopology {
                 Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
         // Counts are few hot keys: the record cache folds their updates before they reach the changelog. The
         // other stores skip it: queries scan RocksDB directly, and the outcomes' position moves at once.
-        return QueueStores.CACHED.contains(name) ? store.withCachingEnabled() : store.withCachingDisabled();
+        store = QueueStores.CACHED.contains(name) ? store.withCachingEnabled() : store.withCachingDisabled();
+        return QueueStores.DERIVED.contains(name) ? store.withLoggingDisabled() : store;
     }
 }

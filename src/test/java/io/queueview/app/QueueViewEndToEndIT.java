@@ -135,6 +135,34 @@ class QueueViewEndToEndIT {
     }
 
     @Test
+    void rebuildsItsIndexesAndCountsWhenTheLocalStateIsLost() throws Exception {
+        for (int id = 1; id <= 40; id++) {
+            produce(Integer.toString(id), enqueued("p", "PROCESSOR", id).with("priority", id % 5)
+                    .with("rank_stamp", id * 40_000L).with("data_id", "D" + id % 3)
+                    .with("cluster_type", "MODELARTS").with("cluster_id", "ma-" + id % 2));
+        }
+        awaitTotal("p", "PROCESSOR", 40);
+        List<String> calls = List.of("queue_type=PROCESSOR&data_id=D1&limit=5&offset=2",
+                "queue_type=PROCESSOR&cluster_type=MODELARTS&cluster_id=ma-1",
+                "queue_type=PROCESSOR&limit=3&offset=17");
+        List<String> before = new ArrayList<>();
+        for (String call : calls) {
+            before.add(get("/v1.0/p/data/queuing-jobs?" + call).get("payload").toString());
+        }
+        before.add(get("/v1.0/p/data/queuing-jobs/23?queue_type=PROCESSOR").get("payload").toString());
+
+        app.close();
+        deleteRecursively(dataDir.resolve("streams")); // as on a new machine: only the changelogs are left
+        app = startApp();
+        List<String> after = new ArrayList<>();
+        for (String call : calls) {
+            after.add(get("/v1.0/p/data/queuing-jobs?" + call).get("payload").toString());
+        }
+        after.add(get("/v1.0/p/data/queuing-jobs/23?queue_type=PROCESSOR").get("payload").toString());
+        assertEquals(before, after);
+    }
+
+    @Test
     void aSecondInstanceAnswersOnlyForTheQueuesItOwnsAndNamesTheOwnerOfTheOthers() throws Exception {
         Settings second = TestSettings.in(dataDir.resolve("second"), "QUEUEVIEW_KAFKA_BOOTSTRAP",
                 settings.kafkaBootstrap(), "QUEUEVIEW_APPLICATION_ID", settings.applicationId(),
@@ -168,8 +196,11 @@ class QueueViewEndToEndIT {
     }
 
     private JsonNode page(String project, String queueType) {
-        HttpResponse<String> response = new HttpClientForTests(app.httpPort()).get(
-                "/v1.0/" + project + "/data/queuing-jobs?queue_type=" + queueType + "&limit=200", app.demoToken());
+        return get("/v1.0/" + project + "/data/queuing-jobs?queue_type=" + queueType + "&limit=200");
+    }
+
+    private JsonNode get(String pathAndQuery) {
+        HttpResponse<String> response = new HttpClientForTests(app.httpPort()).get(pathAndQuery, app.demoToken());
         assertEquals(200, response.statusCode(), response.body());
         try {
             return JSON.readTree(response.body());
@@ -205,6 +236,14 @@ class QueueViewEndToEndIT {
                 return !records.isEmpty();
             });
             return records.get(0);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
         }
     }
 
