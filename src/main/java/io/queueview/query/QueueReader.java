@@ -20,9 +20,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Answers list and position calls from the local stores, walking only what the answer needs: a queue's entries
- * are one key range in queue order; a filtered page walks the secondary index of its most selective filter
- * (entries in queue order, values included); totals are counts kept by the projector; an offset or a position
- * skips whole priorities and rank_stamp blocks by their counts and walks at most one block.
+ * are one key range in queue order; a filtered page walks the secondary index of its most selective indexed
+ * filter (entries in queue order, values included), or the queue itself when it filters only by common values;
+ * totals are counts kept by the projector where one filter is counted; an offset or a position skips whole
+ * priorities and rank_stamp blocks by their counts and walks at most one block.
  */
 public final class QueueReader {
 
@@ -64,44 +65,49 @@ public final class QueueReader {
 
     private Page filteredPage(QueuePartition partition, ListQuery query, Map<FilterField, String> filters) {
         QueueId queue = query.queue();
-        FilterField driving = null;
-        long smallest = Long.MAX_VALUE;
+        FilterField driving = null; // the most selective indexed filter: its index is what the page walks
+        long drivingCount = Long.MAX_VALUE;
         for (Map.Entry<FilterField, String> filter : filters.entrySet()) {
-            long count = count(partition, QueueKeys.filterCount(queue, filter.getKey(), filter.getValue()));
-            if (count < smallest) {
-                smallest = count;
-                driving = filter.getKey();
+            FilterField field = filter.getKey();
+            if (field.indexed()) {
+                long count = field.counted() ? count(partition, QueueKeys.filterCount(queue, field, filter.getValue())) : 0;
+                if (count < drivingCount) {
+                    drivingCount = count;
+                    driving = field;
+                }
             }
         }
-        List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
-        if (smallest == 0) {
-            return new Page(List.of(), 0, query.offset(), query.limit());
+        Long total = null; // read when a single filter is counted, else counted while walking
+        if (filters.size() == 1) {
+            Map.Entry<FilterField, String> only = filters.entrySet().iterator().next();
+            if (only.getKey().counted()) {
+                total = count(partition, QueueKeys.filterCount(queue, only.getKey(), only.getValue()));
+            }
         }
-        boolean single = filters.size() == 1;
+        boolean everyOneMatches = filters.size() == 1 && driving != null;
         long end = (long) query.offset() + query.limit();
         long matched = 0;
-        Bytes prefix = Bytes.wrap(QueueKeys.filter(queue, driving, filters.get(driving)));
-        try (KeyValueIterator<Bytes, byte[]> scan = partition.filterIndex().prefixScan(prefix, Serdes.Bytes().serializer())) {
-            while (scan.hasNext()) {
+        List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
+        try (KeyValueIterator<Bytes, byte[]> scan = driving != null
+                ? scan(partition.filterIndex(), QueueKeys.filter(queue, driving, filters.get(driving)))
+                : scan(partition.entries(), QueueKeys.queue(queue))) {
+            while (scan.hasNext() && (total == null || matched < Math.min(end, total))) {
                 KeyValue<Bytes, byte[]> next = scan.next();
-                if (single && matched < query.offset()) {
-                    matched++; // its index holds only matches: skipped without decoding
+                if (everyOneMatches && matched < query.offset()) {
+                    matched++; // skipped without decoding
                     continue;
                 }
                 Entry entry = EntryCodec.decode(queue, next.value);
-                if (!single && !query.filters().matches(entry)) {
+                if (!everyOneMatches && !query.filters().matches(entry)) {
                     continue;
                 }
                 if (matched >= query.offset() && matched < end) {
                     page.add(entry);
                 }
                 matched++;
-                if (single && matched >= end) {
-                    break; // the total is the count
-                }
             }
         }
-        return new Page(List.copyOf(page), single ? smallest : matched, query.offset(), query.limit());
+        return new Page(List.copyOf(page), total != null ? total : matched, query.offset(), query.limit());
     }
 
     /**
@@ -200,7 +206,11 @@ public final class QueueReader {
     }
 
     private static KeyValueIterator<Bytes, byte[]> scan(QueuePartition partition, byte[] prefix) {
-        return partition.counts().prefixScan(Bytes.wrap(prefix), Serdes.Bytes().serializer());
+        return scan(partition.counts(), prefix);
+    }
+
+    private static KeyValueIterator<Bytes, byte[]> scan(ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] prefix) {
+        return store.prefixScan(Bytes.wrap(prefix), Serdes.Bytes().serializer());
     }
 
     private static long count(QueuePartition partition, byte[] key) {

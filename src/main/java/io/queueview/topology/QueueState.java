@@ -129,12 +129,15 @@ final class QueueState {
         QueueId queue = entry.queue();
         for (FilterField field : FilterField.values()) {
             String fieldValue = field.of(entry);
-            if (fieldValue != null) {
-                if (delta > 0) {
-                    filterIndex.put(filterKey(entry, field, fieldValue), value);
-                } else {
-                    filterIndex.delete(filterKey(entry, field, fieldValue));
-                }
+            if (fieldValue == null) {
+                continue;
+            }
+            if (field.indexed() && delta > 0) {
+                filterIndex.put(filterKey(entry, field, fieldValue), value);
+            } else if (field.indexed()) {
+                filterIndex.delete(filterKey(entry, field, fieldValue));
+            }
+            if (field.counted()) {
                 add(QueueKeys.filterCount(queue, field, fieldValue), delta);
             }
         }
