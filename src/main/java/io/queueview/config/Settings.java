@@ -33,7 +33,8 @@ public record Settings(
         short replicationFactor,
         String processingGuarantee,
         Duration removalMarkerTtl,
-        int streamThreads) {
+        int streamThreads,
+        Duration commitInterval) {
 
     public static final Set<String> VARIABLES = Set.of(
             "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
@@ -41,7 +42,7 @@ public record Settings(
             "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
             "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
             "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
-            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS");
+            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL");
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
@@ -75,7 +76,8 @@ public record Settings(
                 read.replicationFactor("QUEUEVIEW_REPLICATION_FACTOR", embedded ? 1 : -1),
                 read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
                 read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
-                read.integer("QUEUEVIEW_STREAM_THREADS", 1, 1, 64));
+                read.integer("QUEUEVIEW_STREAM_THREADS", 1, 1, 64),
+                read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)));
     }
 
     /** Reads one variable at a time and says which one is wrong. */

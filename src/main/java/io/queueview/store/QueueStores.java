@@ -23,8 +23,11 @@ public final class QueueStores {
 
     public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES, FILTER_INDEX, COUNTS};
 
-    /** Stores of counts: hot keys, so the record cache folds their many updates before the changelog. */
-    public static final Set<String> CACHED = Set.of(COUNTERS, COUNTS);
+    /**
+     * The per-queue counters: a few hot keys, so the record cache folds their many updates before the changelog.
+     * Not the derived counts: they have no changelog, and a profile showed the cache costing more than it saved.
+     */
+    public static final Set<String> CACHED = Set.of(COUNTERS);
 
     /**
      * Stores derived from the entries alone: no changelog (they would multiply what every event writes to Kafka);
