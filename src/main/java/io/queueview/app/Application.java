@@ -87,12 +87,16 @@ public final class Application implements AutoCloseable {
         HostInfo self = new HostInfo(settings.advertisedHost(), httpPort(settings));
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port()));
-        streams.setStateListener((now, before) -> LOG.info("view state {} -> {}", before, now));
+
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; the view stops answering", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        StreamsLocalStores stores = new StreamsLocalStores(streams, self);
+        StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions());
+        streams.setStateListener((now, before) -> {
+            stores.stateChanged();
+            LOG.info("view state {} -> {}", before, now);
+        });
         reader = new QueueReader(stores);
         commands = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

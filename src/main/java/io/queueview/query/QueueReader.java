@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -41,7 +42,17 @@ public final class QueueReader {
     public Page list(ListQuery query) {
         QueuePartition partition = stores.partitionOf(query.queue());
         Map<FilterField, String> filters = query.filters().byField();
-        return filters.isEmpty() ? wholeQueuePage(partition, query) : filteredPage(partition, query, filters);
+        try {
+            return filters.isEmpty() ? wholeQueuePage(partition, query) : filteredPage(partition, query, filters);
+        } catch (InvalidStateStoreException e) {
+            throw movedAway(query.queue(), e);
+        }
+    }
+
+    /** A store closed under a read: its partition is moving (a rebalance). */
+    private static QueueUnavailable movedAway(QueueId queue, InvalidStateStoreException e) {
+        return new QueueUnavailable("the stores of queue " + queue + " are moving (" + e.getMessage()
+                + "); retry shortly");
     }
 
     private Page wholeQueuePage(QueuePartition partition, ListQuery query) {
@@ -117,6 +128,14 @@ public final class QueueReader {
      */
     public Optional<EntryPosition> entry(QueueId queue, long id) {
         QueuePartition partition = stores.partitionOf(queue);
+        try {
+            return entry(partition, queue, id);
+        } catch (InvalidStateStoreException e) {
+            throw movedAway(queue, e);
+        }
+    }
+
+    private static Optional<EntryPosition> entry(QueuePartition partition, QueueId queue, long id) {
         byte[] placeBytes = partition.index().get(Bytes.wrap(QueueKeys.entry(queue, id)));
         if (placeBytes == null) {
             return Optional.empty();
