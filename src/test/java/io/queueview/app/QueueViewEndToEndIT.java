@@ -13,7 +13,6 @@ import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.SharedBroker;
-import io.queueview.testing.TestSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -53,14 +52,7 @@ class QueueViewEndToEndIT {
 
     @BeforeEach
     void start() throws Exception {
-        settings = TestSettings.in(dataDir,
-                "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
-                "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
-                "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
-                "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
-                "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
-                "QUEUEVIEW_PARTITIONS", "2",
-                "QUEUEVIEW_REPLICATION_FACTOR", "1");
+        settings = SharedBroker.settings(dataDir);
         app = startApp();
     }
 
@@ -164,11 +156,11 @@ class QueueViewEndToEndIT {
 
     @Test
     void aSecondInstanceAnswersOnlyForTheQueuesItOwnsAndNamesTheOwnerOfTheOthers() throws Exception {
-        Settings second = TestSettings.in(dataDir.resolve("second"), "QUEUEVIEW_KAFKA_BOOTSTRAP",
-                settings.kafkaBootstrap(), "QUEUEVIEW_APPLICATION_ID", settings.applicationId(),
-                "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(), "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(),
-                "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(), "QUEUEVIEW_PARTITIONS", "2",
-                "QUEUEVIEW_REPLICATION_FACTOR", "1", "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString());
+        Settings second = SharedBroker.settings(dataDir.resolve("second"),
+                "QUEUEVIEW_APPLICATION_ID", settings.applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(),
+                "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(), "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(),
+                "QUEUEVIEW_COMMANDS_TOPIC", settings.commandsTopic(),
+                "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString());
         List<String> projects = List.of("a", "b", "c", "d", "e", "f");
         for (String project : projects) {
             produce(project, enqueued(project, "RESIM", 1));

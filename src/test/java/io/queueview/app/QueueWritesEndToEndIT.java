@@ -15,7 +15,6 @@ import io.queueview.testing.EventJson;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.SharedBroker;
-import io.queueview.testing.TestSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -59,15 +58,7 @@ class QueueWritesEndToEndIT {
 
     @BeforeEach
     void start() throws Exception {
-        settings = TestSettings.in(dataDir,
-                "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
-                "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
-                "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
-                "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
-                "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
-                "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
-                "QUEUEVIEW_PARTITIONS", "2",
-                "QUEUEVIEW_REPLICATION_FACTOR", "1");
+        settings = SharedBroker.settings(dataDir);
         app = Application.start(settings);
         assertTrue(app.awaitReady(Duration.ofSeconds(60)));
         http = new HttpClientForTests(app.httpPort());

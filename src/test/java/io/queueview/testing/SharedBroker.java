@@ -1,10 +1,12 @@
 package io.queueview.testing;
 
 import io.queueview.app.EmbeddedKafka;
+import io.queueview.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +37,24 @@ public final class SharedBroker {
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "it-broker-stop"));
         }
         return broker.bootstrapServers();
+    }
+
+    /**
+     * Settings of a queueview on the shared broker with an application id and topics of its own (2 partitions),
+     * so that tests never see each other's events.
+     */
+    public static Settings settings(Path dataDir, String... overrides) {
+        List<String> env = new ArrayList<>(List.of(
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrapServers(),
+                "QUEUEVIEW_APPLICATION_ID", unique("qv"),
+                "QUEUEVIEW_EVENTS_TOPIC", unique("events"),
+                "QUEUEVIEW_DLQ_TOPIC", unique("dlq"),
+                "QUEUEVIEW_CHANGES_TOPIC", unique("changes"),
+                "QUEUEVIEW_COMMANDS_TOPIC", unique("commands"),
+                "QUEUEVIEW_PARTITIONS", "2",
+                "QUEUEVIEW_REPLICATION_FACTOR", "1"));
+        env.addAll(List.of(overrides));
+        return TestSettings.in(dataDir, env.toArray(String[]::new));
     }
 
     /** A name no other test uses, for topics and application ids. */
