@@ -15,7 +15,6 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 

@@ -27,7 +27,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
+import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -309,7 +309,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         deleteWhere(outcomes, value -> AppliedCommand.fromBytes(value).appliedAt() <= oldest);
     }
 
-    private static void deleteWhere(KeyValueStore<Bytes, byte[]> store, java.util.function.Predicate<byte[]> expired) {
+    private static void deleteWhere(KeyValueStore<Bytes, byte[]> store, Predicate<byte[]> expired) {
         List<Bytes> doomed = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {

@@ -13,7 +13,6 @@ import io.queueview.queue.QueueType;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.ProjectorDriver;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
