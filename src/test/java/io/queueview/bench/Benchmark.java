@@ -124,6 +124,9 @@ public final class Benchmark {
             figures.put("ready_after_restart_s", round2(readySeconds(settings)));
             deleteRecursively(settings.dataDir().resolve("streams"));
             figures.put("ready_after_state_deleted_s", round2(readySeconds(settings)));
+            ServiceProcess.measure(options.workDir(), broker.bootstrapServers(), events, options.partitions(),
+                    data.queues(), options.entries(), log).ifPresent(service -> figures.put("service_process",
+                    Map.of("events_per_s", round(service.eventsPerSecond()), "peak_rss_mib", service.peakRssMib())));
         }
         figures.put("peak_rss_mib", peakRssMib());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
