@@ -54,15 +54,17 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     private final Duration markerTtl;
     private final String commandsTopic;
+    private final boolean exactlyOnce;
     private ProcessorContext<byte[], byte[]> context;
     private QueueState state;
     private KeyValueStore<Bytes, byte[]> entries;
     private KeyValueStore<Bytes, byte[]> markers;
     private KeyValueStore<Bytes, byte[]> outcomes;
 
-    QueueProjector(Duration markerTtl, String commandsTopic) {
+    QueueProjector(Duration markerTtl, String commandsTopic, boolean exactlyOnce) {
         this.markerTtl = markerTtl;
         this.commandsTopic = commandsTopic;
+        this.exactlyOnce = exactlyOnce;
     }
 
     @Override
@@ -70,7 +72,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         this.context = context;
         state = new QueueState(context);
         entries = state.entries();
-        long indexed = state.rebuildDerivedIfMissing(); // init runs after the task's stores are restored
+        // init runs after the task's stores are restored
+        long indexed = state.rebuildDerivedIfMissing(!exactlyOnce);
         if (indexed > 0) {
             LOG.info("task {}: rebuilt the secondary indexes and counts of {} entries", context.taskId(), indexed);
         }

@@ -46,12 +46,14 @@ final class QueueState {
 
     /**
      * Fills the derived stores (no changelog) from the entries when the task starts without them: on a new
-     * instance, after the local state was lost, or when an exactly-once task was wiped and restored.
+     * instance, after the local state was lost, or when an exactly-once task was wiped and restored. Under
+     * at-least-once a crash leaves the local stores as they were while the input is processed again from the
+     * last commit, so there the caller asks for a rebuild on every start.
      *
      * @return how many entries were indexed (0 when the derived stores were already there)
      */
-    long rebuildDerivedIfMissing() {
-        if (counts.get(DERIVED_BUILT) != null) {
+    long rebuildDerivedIfMissing(boolean always) {
+        if (!always && counts.get(DERIVED_BUILT) != null) {
             return 0;
         }
         List<Bytes> stale = new ArrayList<>();

@@ -60,7 +60,8 @@ public final class QueueTopology {
                                 .withName(EVENTS_BY_QUEUE)
                                 .withNumberOfPartitions(settings.partitions()))
                         .merge(commands, Named.as("merge-queue-commands"))
-                        .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic()),
+                        .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic(),
+                                        settings.processingGuarantee().startsWith("exactly_once")),
                                 Named.as("queue-projector"), QueueStores.ALL)
                         .to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("write-queue-changes")), "valid"));
