@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
@@ -60,7 +61,12 @@ public final class KafkaQueueWriter implements QueueWriter {
                         Position.emptyPosition().withComponent(topic, partition, sent.offset())));
         long pauseMs = 1;
         while (true) {
-            QueryResult<byte[]> result = streams.query(request).getPartitionResults().get(partition);
+            QueryResult<byte[]> result;
+            try {
+                result = streams.query(request).getPartitionResults().get(partition);
+            } catch (StreamsException rebalancing) { // e.g. not running for a moment: the command is still on its way
+                result = null;
+            }
             if (result != null && result.isSuccess() && result.getResult() != null) {
                 return AppliedCommand.fromBytes(result.getResult()).outcome();
             }
