@@ -15,20 +15,19 @@ import io.queueview.query.QueuePartition;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
 import io.queueview.testing.ApiFixture;
+import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,23 +38,15 @@ class ListCallTest {
     private static final String SEED_PROJECT = "087679f0aaxxxxxxxxxxxxxx2f5e902b";
     private static final String LIST = "/v1.0/p/data/queuing-jobs";
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final ApiOnDriver api = new ApiOnDriver();
     private ProjectorDriver driver;
-    private ApiFixture api;
     private HttpClientForTests http;
 
     @BeforeEach
     void start() {
-        driver = new ProjectorDriver(dataDir);
-        api = new ApiFixture(driver, dataDir);
+        driver = api.driver();
         http = api.http();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-        driver.close();
     }
 
     // The seed document's two examples; its second gives current_time as a number, API.md as ISO-8601 text.
@@ -224,7 +215,7 @@ class ListCallTest {
                 throw new QueueUnavailable("the view is not ready (rebalancing); retry shortly");
             }
         };
-        try (ApiFixture notReady = new ApiFixture(starting, driver, Files.createDirectories(dataDir.resolve("other")))) {
+        try (ApiFixture notReady = new ApiFixture(starting, driver, Files.createDirectories(api.dataDir().resolve("other")))) {
             HttpResponse<String> list = notReady.http().get(LIST + "?queue_type=INTERNAL", OPS);
             assertEquals(503, list.statusCode());
             assertEquals("1", list.headers().firstValue("Retry-After").orElse(null));

@@ -13,17 +13,16 @@ import io.queueview.command.CommandPending;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.ApiFixture;
+import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,26 +33,18 @@ class WriteCallsTest {
     private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
     private static final String BASE = "/v1.0/p/data/queuing-jobs";
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final ApiOnDriver api = new ApiOnDriver();
     private ProjectorDriver driver;
-    private ApiFixture api;
     private HttpClientForTests http;
 
     @BeforeEach
     void start() {
-        driver = new ProjectorDriver(dataDir);
+        driver = api.driver();
+        http = api.http();
         for (int id = 1; id <= 5; id++) {
             driver.send(enqueued("p", "PROCESSOR", id).with("priority", id == 5 ? -1 : 0));
         }
-        api = new ApiFixture(driver, dataDir);
-        http = api.http();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-        driver.close();
     }
 
     private HttpResponse<String> put(String path, String body) {
@@ -178,7 +169,7 @@ class WriteCallsTest {
     void aCommandNotAppliedInTimeIsA503ThatSaysItWasAccepted() throws IOException {
         try (ApiFixture slow = new ApiFixture(driver, command -> {
             throw new CommandPending("the command was accepted (queue-commands partition 0 offset 7) but is not applied yet");
-        }, Files.createDirectories(dataDir.resolve("slow")))) {
+        }, Files.createDirectories(api.dataDir().resolve("slow")))) {
             HttpResponse<String> response = slow.http().send("PUT", BASE + "/1", OPS, "application/json",
                     "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}");
             assertError(response, 503, "octopus.400103");

@@ -1,0 +1,53 @@
+package io.queueview.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * For HTTP tests: before each test, the whole topology in a {@link ProjectorDriver} and the HTTP server over it
+ * ({@link ApiFixture}), in a folder of their own; after it, both stopped and the folder gone.
+ * Use with {@code @RegisterExtension final ApiOnDriver api = new ApiOnDriver();}.
+ */
+public final class ApiOnDriver implements BeforeEachCallback, AfterEachCallback {
+
+    private Path dataDir;
+    private ProjectorDriver driver;
+    private ApiFixture api;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dataDir = Files.createTempDirectory("queueview-http-test");
+        driver = new ProjectorDriver(dataDir);
+        api = new ApiFixture(driver, dataDir);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        api.close();
+        driver.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    public ProjectorDriver driver() {
+        return driver;
+    }
+
+    public HttpClientForTests http() {
+        return api.http();
+    }
+
+    /** A folder of this test's own, for other fixtures. */
+    public Path dataDir() {
+        return dataDir;
+    }
+}
