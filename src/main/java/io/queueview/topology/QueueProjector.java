@@ -73,7 +73,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         state = new QueueState(context);
         entries = state.entries();
         // init runs after the task's stores are restored
-        long indexed = state.rebuildDerivedIfMissing(!exactlyOnce);
+        long indexed = state.rebuildDerivedIfStale(!exactlyOnce);
         if (indexed > 0) {
             LOG.info("task {}: rebuilt the secondary indexes and counts of {} entries", context.taskId(), indexed);
         }
@@ -85,6 +85,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        state.recordGeneration();
         boolean command = context.recordMetadata().map(RecordMetadata::topic).filter(commandsTopic::equals).isPresent();
         if (command) {
             applyCommand(record);

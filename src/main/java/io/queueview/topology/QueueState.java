@@ -11,7 +11,9 @@ import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -23,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The projector's view of its stores: an entry is put or removed everywhere at once — the queue, the id index,
  * the secondary index of each filter field, and the counts read by totals, offsets and positions — so the
  * stores never disagree. The secondary index and the counts are derived from the entries and kept without a
- * changelog; {@link #rebuildDerivedIfMissing()} brings them back when a task starts without them.
+ * changelog; {@link #rebuildDerivedIfStale} brings them back when a task starts without them.
  */
 final class QueueState {
 
@@ -41,19 +43,27 @@ final class QueueState {
         counters = context.getStateStore(QueueStores.COUNTERS);
     }
 
-    /** Marks, in the derived counts store, that the derived stores hold every entry of this task. */
-    private static final Bytes DERIVED_BUILT = Bytes.wrap("derived-stores-built".getBytes(StandardCharsets.UTF_8));
+    /**
+     * The generation of the derived stores: a random id written when they are built, kept locally (in the derived
+     * counts store) and, once this instance changes the view, in the logged counters store. Equal ids mean no
+     * other instance has changed this task's view since these derived stores were built.
+     */
+    private static final Bytes GENERATION = Bytes.wrap("derived-stores-generation".getBytes(StandardCharsets.UTF_8));
+    private byte[] unrecordedGeneration;
 
     /**
-     * Fills the derived stores (no changelog) from the entries when the task starts without them: on a new
-     * instance, after the local state was lost, or when an exactly-once task was wiped and restored. Under
-     * at-least-once a crash leaves the local stores as they were while the input is processed again from the
-     * last commit, so there the caller asks for a rebuild on every start.
+     * Fills the derived stores (no changelog) from the entries unless they are known to match them: rebuilt on a
+     * new instance, after the local state was lost, when an exactly-once task was wiped and restored, and when the
+     * task comes back to this instance after another one changed its view (the local derived stores would be
+     * old while the entries are restored up to date). Under at-least-once a crash leaves the local stores as they
+     * were while the input is processed again from the last commit, so there the caller asks for a rebuild on
+     * every start.
      *
-     * @return how many entries were indexed (0 when the derived stores were already there)
+     * @return how many entries were indexed (0 when the derived stores could be kept)
      */
-    long rebuildDerivedIfMissing(boolean always) {
-        if (!always && counts.get(DERIVED_BUILT) != null) {
+    long rebuildDerivedIfStale(boolean always) {
+        byte[] local = counts.get(GENERATION);
+        if (!always && local != null && Arrays.equals(local, counters.get(GENERATION))) {
             return 0;
         }
         List<Bytes> stale = new ArrayList<>();
@@ -72,8 +82,20 @@ final class QueueState {
                 indexed++;
             }
         }
-        counts.put(DERIVED_BUILT, new byte[] {1});
+        unrecordedGeneration = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+        counts.put(GENERATION, unrecordedGeneration);
         return indexed;
+    }
+
+    /**
+     * Records the generation built at start in the logged store, with the first record this task processes (a
+     * logged write needs one): from then on another instance that takes the task over sees it.
+     */
+    void recordGeneration() {
+        if (unrecordedGeneration != null) {
+            counters.put(GENERATION, unrecordedGeneration);
+            unrecordedGeneration = null;
+        }
     }
 
     KeyValueStore<Bytes, byte[]> entries() {

@@ -182,6 +182,48 @@ class QueueViewEndToEndIT {
         }
     }
 
+    @Test
+    void aQueueBackFromAnotherInstanceAnswersWhatThatInstanceApplied() throws Exception {
+        List<String> projects = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+        for (String project : projects) {
+            produce(project, enqueued(project, "RESIM", 1).with("data_id", "D"));
+        }
+        for (String project : projects) {
+            awaitTotal(project, "RESIM", 1);
+        }
+        List<String> movedAway = new ArrayList<>();
+        try (Application other = Application.start(SharedBroker.settings(dataDir.resolve("second"),
+                "QUEUEVIEW_APPLICATION_ID", settings.applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(),
+                "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(), "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(),
+                "QUEUEVIEW_COMMANDS_TOPIC", settings.commandsTopic(),
+                "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString()))) {
+            HttpClientForTests second = new HttpClientForTests(other.httpPort());
+            Await.until(VISIBLE_WITHIN, "the second instance owns a queue", () -> {
+                movedAway.clear();
+                for (String project : projects) {
+                    if (second.get("/v1.0/" + project + "/data/queuing-jobs?queue_type=RESIM", app.demoToken())
+                            .statusCode() == 200) {
+                        movedAway.add(project);
+                    }
+                }
+                return !movedAway.isEmpty();
+            });
+            for (String project : movedAway) { // changed while the other instance owns the queue
+                produce(project, enqueued(project, "RESIM", 2).with("data_id", "D"));
+                Await.until(VISIBLE_WITHIN, "the second instance applied " + project, () -> second.get("/v1.0/"
+                        + project + "/data/queuing-jobs?queue_type=RESIM&data_id=D", app.demoToken()).body()
+                        .contains("\"total\":2"));
+            }
+        }
+        // the other instance left: its queues are back here, with the secondary indexes and counts it changed
+        for (String project : movedAway) {
+            Await.until(VISIBLE_WITHIN, project + " is answered here with both entries",
+                    () -> new HttpClientForTests(app.httpPort()).get("/v1.0/" + project
+                            + "/data/queuing-jobs?queue_type=RESIM&data_id=D", app.demoToken()).body()
+                            .contains("\"total\":2"));
+        }
+    }
+
     private void produce(String key, EventJson event) {
         SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), event.bytes())));
