@@ -2,6 +2,11 @@ package io.queueview.app;
 
 import io.queueview.config.InvalidSetting;
 import io.queueview.config.Settings;
+import io.queueview.query.Filters;
+import io.queueview.query.ListQuery;
+import io.queueview.query.QueueUnavailable;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -9,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEMO_WAIT = Duration.ofSeconds(30);
 
     private Main() {
     }
@@ -40,9 +46,28 @@ public final class Main {
         if (!app.awaitReady(READY_TIMEOUT)) {
             System.err.println("queueview: the view did not become ready; see the log above");
         } else {
+            if (settings.demo()) {
+                awaitDemoData(app);
+            }
             System.out.println(readyMessage(settings, app));
         }
         stopped.await();
+    }
+
+    /** Ready means the view can answer; the curl line printed next should also show the demo data. */
+    private static void awaitDemoData(Application app) throws InterruptedException {
+        ListQuery demo = new ListQuery(new QueueId(DemoData.PROJECTS.get(0), QueueType.PROCESSOR), Filters.NONE, 1, 0);
+        long deadline = System.nanoTime() + DEMO_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (app.reader().list(demo).total() > 0) {
+                    return;
+                }
+            } catch (QueueUnavailable e) {
+                // a rebalance right after start: look again
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static String readyMessage(Settings settings, Application app) {

@@ -99,7 +99,7 @@ final class QueuingJobsApi {
     }
 
     private static ApiError notQueued(QueueId queue, List<Long> ids) {
-        return ApiError.notFound((ids.size() == 1 ? "entry " + ids.get(0) + " is" : "not every one of " + ids + " is")
+        return ApiError.notFound((ids.size() == 1 ? "entry " + ids.get(0) + " is not" : "not every one of " + ids + " is")
                 + " queued in the " + queue.type() + " queue of project " + queue.projectId()
                 + (ids.size() == 1 ? "" : "; nothing changed"));
     }

@@ -89,7 +89,10 @@ class WriteCallsTest {
 
     @Test
     void answers404ForAnEntryNotQueuedInThatQueue() throws IOException {
-        assertError(put("/404", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}"), 404, "octopus.400004");
+        HttpResponse<String> missing = put("/404", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
+        assertError(missing, 404, "octopus.400004");
+        assertEquals("entry 404 is not queued in the PROCESSOR queue of project p",
+                JSON.readTree(missing.body()).get("error_msg").asText());
         assertError(put("/1", "{\"queue_type\":\"INTERNAL\",\"operation_type\":\"MOVE_TOP\"}"), 404, "octopus.400004");
         assertError(http.get(BASE + "/404?queue_type=PROCESSOR", OPS), 404, "octopus.400004");
     }
