@@ -9,10 +9,5 @@ public enum MoveOperation {
     /** One place towards the head. */
     MOVE_UP,
     /** One place towards the end. */
-    MOVE_DOWN;
-
-    /** True for the operations that go towards the head. */
-    public boolean towardsHead() {
-        return this == MOVE_TOP || this == MOVE_UP;
-    }
+    MOVE_DOWN
 }

@@ -1,29 +1,25 @@
 package io.queueview.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
 import io.queueview.queue.Entry;
 import io.queueview.queue.EntryJson;
-import java.io.ByteArrayOutputStream;
+import io.queueview.queue.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** The API's response bodies, written straight to bytes. */
 final class ApiJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     private ApiJson() {
     }
 
     /** {"payload": {"list": [...], "page_info": {...}}, "meta_info": {"current_time": "...Z"}} */
     static byte[] page(Page page, Instant now) {
-        return write(json -> {
+        return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeArrayFieldStart("list");
             for (Entry entry : page.entries()) {
@@ -48,7 +44,7 @@ final class ApiJson {
 
     /** {"payload": {entry fields, "position": n, "queue_total": m}, "meta_info": {...}} */
     static byte[] position(EntryPosition position, Instant now) {
-        return write(json -> {
+        return JsonObject.bytes(json -> {
             json.writeFieldName("payload");
             EntryJson.write(json, position.entry(), fields -> {
                 fields.writeNumberField("position", position.position());
@@ -60,7 +56,7 @@ final class ApiJson {
 
     /** {"payload": {"queue_type", "ids", "priority"}, "meta_info": {...}} */
     static byte[] priorities(SetPriority set, Instant now) {
-        return write(json -> {
+        return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeStringField("queue_type", set.queue().type().name());
             json.writeArrayFieldStart("ids");
@@ -76,29 +72,13 @@ final class ApiJson {
 
     /** {"meta_info": {...}}: a write that has nothing more to show. */
     static byte[] metaOnly(Instant now) {
-        return write(json -> metaInfo(json, now));
+        return JsonObject.bytes(json -> metaInfo(json, now));
     }
 
     static byte[] error(String code, String message) {
-        return write(json -> {
+        return JsonObject.bytes(json -> {
             json.writeStringField("error_code", code);
             json.writeStringField("error_msg", message);
         });
-    }
-
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static byte[] write(Fields fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -12,16 +12,12 @@ public final class EntryJson {
     private EntryJson() {
     }
 
-    /** Extra fields written after the entry's own, inside the same object. */
-    public interface Extra {
-        void write(JsonGenerator json) throws IOException;
-    }
-
     public static void write(JsonGenerator json, Entry entry) throws IOException {
         write(json, entry, fields -> { });
     }
 
-    public static void write(JsonGenerator json, Entry entry, Extra extra) throws IOException {
+    /** With extra fields written after the entry's own, inside the same object. */
+    public static void write(JsonGenerator json, Entry entry, JsonObject.Fields extra) throws IOException {
         boolean internal = entry.queue().type() == QueueType.INTERNAL;
         json.writeStartObject();
         json.writeNumberField("id", entry.id());

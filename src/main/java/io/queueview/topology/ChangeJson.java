@@ -1,14 +1,10 @@
 package io.queueview.topology;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.queueview.event.JobDequeued;
 import io.queueview.queue.Entry;
 import io.queueview.queue.EntryJson;
+import io.queueview.queue.JsonObject;
 import io.queueview.queue.QueueId;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  * "id":..,"version":..,"reason":..} (version and reason only when known).
  */
 record ChangeJson(byte[] key, byte[] value) {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     static ChangeJson upsert(Entry entry, Long version) {
         return of(entry.queue(), json -> {
@@ -46,19 +40,7 @@ record ChangeJson(byte[] key, byte[] value) {
         });
     }
 
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static ChangeJson of(QueueId queue, Fields fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new ChangeJson(queue.toString().getBytes(StandardCharsets.UTF_8), out.toByteArray());
+    private static ChangeJson of(QueueId queue, JsonObject.Fields fields) {
+        return new ChangeJson(queue.toString().getBytes(StandardCharsets.UTF_8), JsonObject.bytes(fields));
     }
 }

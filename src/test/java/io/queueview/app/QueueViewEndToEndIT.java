@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.config.Settings;
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
+import io.queueview.testing.Folders;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.SharedBroker;
 import java.io.IOException;
@@ -144,7 +145,7 @@ class QueueViewEndToEndIT {
         before.add(get("/v1.0/p/data/queuing-jobs/23?queue_type=PROCESSOR").get("payload").toString());
 
         app.close();
-        deleteRecursively(dataDir.resolve("streams")); // as on a new machine: only the changelogs are left
+        Folders.delete(dataDir.resolve("streams")); // as on a new machine: only the changelogs are left
         app = startApp();
         List<String> after = new ArrayList<>();
         for (String call : calls) {
@@ -270,14 +271,6 @@ class QueueViewEndToEndIT {
                 return !records.isEmpty();
             });
             return records.get(0);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
         }
     }
 

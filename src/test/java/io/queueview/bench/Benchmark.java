@@ -11,19 +11,18 @@ import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.testing.Folders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -87,7 +86,7 @@ public final class Benchmark {
             String table = new Benchmark(options, System.err).run();
             System.out.println(table);
         } finally {
-            deleteRecursively(work);
+            Folders.delete(work);
         }
     }
 
@@ -122,13 +121,13 @@ public final class Benchmark {
             figures.put("queries", queries);
             figures.put("http", http);
             figures.put("ready_after_restart_s", round2(readySeconds(settings)));
-            deleteRecursively(settings.dataDir().resolve("streams"));
+            Folders.delete(settings.dataDir().resolve("streams"));
             figures.put("ready_after_state_deleted_s", round2(readySeconds(settings)));
             ServiceProcess.measure(options.workDir(), broker.bootstrapServers(), events, options.partitions(),
                     data.queues(), options.entries(), log).ifPresent(service -> figures.put("service_process",
                     Map.of("events_per_s", round(service.eventsPerSecond()), "peak_rss_mib", service.peakRssMib())));
         }
-        figures.put("peak_rss_mib", peakRssMib());
+        figures.put("peak_rss_mib", ServiceProcess.peakRssMib(ProcessHandle.current().pid()));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());
         json.writeValue(options.jsonOut().toFile(), figures);
@@ -317,30 +316,11 @@ public final class Benchmark {
                 "java", System.getProperty("java.version"), "max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     }
 
-    /** Peak resident set of this JVM (broker, queueview, PostgreSQL client, load clients). */
-    private static long peakRssMib() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("VmHWM:"))
-                .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024)
-                .findFirst().orElse(-1L);
-    }
-
     private static long round(double value) {
         return Math.round(value);
     }
 
     private static double round2(double value) {
         return Math.round(value * 100) / 100.0;
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

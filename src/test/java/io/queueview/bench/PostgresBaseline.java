@@ -5,19 +5,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.queueview.query.Filters;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.testing.Folders;
+import io.queueview.testing.FreePort;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.LinkOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
@@ -457,7 +455,7 @@ final class PostgresBaseline implements QueryTarget {
             boolean asRoot = "root".equals(System.getProperty("user.name"));
             Path home = asRoot ? homeForServerUser(folder, log) : Files.createTempDirectory(
                     Files.createDirectories(folder), "postgres-");
-            Cluster cluster = new Cluster(bin, home, freePort(), asRoot);
+            Cluster cluster = new Cluster(bin, home, FreePort.find(), asRoot);
             try {
                 cluster.run(START_TIMEOUT, "initdb", "-D", cluster.data.toString(), "-U", "postgres",
                         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync");
@@ -467,12 +465,6 @@ final class PostgresBaseline implements QueryTarget {
             } catch (Throwable failure) {
                 cluster.closeAfter(failure);
                 throw failure;
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
             }
         }
 
@@ -684,21 +676,10 @@ final class PostgresBaseline implements QueryTarget {
 
         private void deleteHome() {
             try {
-                deleteTree(home);
+                Folders.delete(home);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not delete " + home, e);
             }
-        }
-
-        private static void deleteTree(Path path) throws IOException {
-            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-                    for (Path child : children) {
-                        deleteTree(child);
-                    }
-                }
-            }
-            Files.deleteIfExists(path);
         }
     }
 }

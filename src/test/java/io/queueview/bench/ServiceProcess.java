@@ -2,10 +2,9 @@ package io.queueview.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.queue.QueueId;
+import io.queueview.testing.FreePort;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +38,7 @@ final class ServiceProcess {
             return java.util.Optional.empty();
         }
         Path dataDir = Files.createDirectories(workDir.resolve("service"));
-        int port = freePort();
+        int port = FreePort.find();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString())
                 .redirectErrorStream(true)
@@ -103,16 +102,11 @@ final class ServiceProcess {
         return total;
     }
 
-    private static long peakRssMib(long pid) throws IOException {
+    /** Peak resident set of a process on this machine (VmHWM), in MiB. */
+    static long peakRssMib(long pid) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(line -> line.startsWith("VmHWM:"))
                 .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024)
                 .findFirst().orElse(-1L);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 }

@@ -3,8 +3,6 @@ package io.queueview.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,11 +29,7 @@ public final class ApiOnDriver implements BeforeEachCallback, AfterEachCallback 
     public void afterEach(ExtensionContext context) throws IOException {
         api.close();
         driver.close();
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        Folders.delete(dataDir);
     }
 
     public ProjectorDriver driver() {
