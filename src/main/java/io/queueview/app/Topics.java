@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the external topics queueview reads and writes when they are missing (topology/README.md), and checks
@@ -37,12 +39,26 @@ final class Topics {
                 }
             }
         }
-        int commandPartitions = admin.describeTopics(List.of(settings.commandsTopic())).allTopicNames().get()
-                .get(settings.commandsTopic()).partitions().size();
+        int commandPartitions = partitionCount(admin, settings.commandsTopic());
         if (commandPartitions != settings.partitions()) {
             throw new IllegalStateException("topic " + settings.commandsTopic() + " has " + commandPartitions
                     + " partitions but QUEUEVIEW_PARTITIONS is " + settings.partitions()
                     + ": they must be equal (commands meet their queue's events in the same task)");
+        }
+    }
+
+    /** A topic just created may be unknown to the broker that answers for a moment: asked again, for a while. */
+    private static int partitionCount(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }
