@@ -73,10 +73,10 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         state = new QueueState(context);
         entries = state.entries();
         // init runs after the task's stores are restored
-        long indexed = state.rebuildDerivedIfStale(!exactlyOnce);
-        if (indexed > 0) {
-            LOG.info("task {}: rebuilt the secondary indexes and counts of {} entries", context.taskId(), indexed);
-        }
+        long started = System.nanoTime();
+        QueueState.Rebuild rebuild = state.rebuildDerived(!exactlyOnce);
+        LOG.info("task {}: counted {} entries{} in {} ms", context.taskId(), rebuild.entries(),
+                rebuild.filterIndexBuilt() ? " and built their filter index" : "", (System.nanoTime() - started) / 1_000_000);
         markers = context.getStateStore(QueueStores.MARKERS);
         outcomes = context.getStateStore(QueueStores.OUTCOMES);
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;

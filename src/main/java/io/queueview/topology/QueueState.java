@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The projector's view of its stores: an entry is put or removed everywhere at once — the queue, the id index,
  * the secondary index of each filter field, and the counts read by totals, offsets and positions — so the
  * stores never disagree. The secondary index and the counts are derived from the entries and kept without a
- * changelog; {@link #rebuildDerivedIfStale} brings them back when a task starts without them.
+ * changelog (the counts in memory); {@link #rebuildDerived} brings them back when a task starts.
  */
 final class QueueState {
 
@@ -44,47 +44,54 @@ final class QueueState {
     }
 
     /**
-     * The generation of the derived stores: a random id written when they are built, kept locally (in the derived
-     * counts store) and, once this instance changes the view, in the logged counters store. Equal ids mean no
-     * other instance has changed this task's view since these derived stores were built.
+     * The generation of the filter index: a random id written when it is built, kept locally (in the index itself)
+     * and, once this instance changes the view, in the logged counters store. Equal ids mean no other instance has
+     * changed this task's view since this index was built.
      */
     private static final Bytes GENERATION = Bytes.wrap("derived-stores-generation".getBytes(StandardCharsets.UTF_8));
     private byte[] unrecordedGeneration;
 
+    /** What {@link #rebuildDerived} did: entries read, and whether the filter index had to be built anew. */
+    record Rebuild(long entries, boolean filterIndexBuilt) {
+    }
+
     /**
-     * Fills the derived stores (no changelog) from the entries unless they are known to match them: rebuilt on a
-     * new instance, after the local state was lost, when an exactly-once task was wiped and restored, and when the
-     * task comes back to this instance after another one changed its view (the local derived stores would be
-     * old while the entries are restored up to date). Under at-least-once a crash leaves the local stores as they
-     * were while the input is processed again from the last commit, so there the caller asks for a rebuild on
-     * every start.
-     *
-     * @return how many entries were indexed (0 when the derived stores could be kept)
+     * Brings the derived stores (no changelog) in line with the entries, before the task processes anything. The
+     * counts live in memory, so they are counted anew on every start. The filter index lives on disk and is kept
+     * unless it may not match: built anew on a new instance, after the local state was lost, when an exactly-once
+     * task was wiped and restored, and when the task comes back to this instance after another one changed its
+     * view (the local index would be old while the entries are restored up to date). Under at-least-once a crash
+     * leaves the local stores as they were while the input is processed again from the last commit, so there the
+     * caller asks for a new index on every start.
      */
-    long rebuildDerivedIfStale(boolean always) {
-        byte[] local = counts.get(GENERATION);
-        if (!always && local != null && Arrays.equals(local, counters.get(GENERATION))) {
-            return 0;
-        }
-        List<Bytes> stale = new ArrayList<>();
-        for (KeyValueStore<Bytes, byte[]> derived : List.of(filterIndex, counts)) {
-            try (KeyValueIterator<Bytes, byte[]> all = derived.all()) {
+    Rebuild rebuildDerived(boolean alwaysIndex) {
+        byte[] local = filterIndex.get(GENERATION);
+        boolean indexCurrent = !alwaysIndex && local != null && Arrays.equals(local, counters.get(GENERATION));
+        if (!indexCurrent) {
+            List<Bytes> stale = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> all = filterIndex.all()) {
                 all.forEachRemaining(kv -> stale.add(kv.key));
             }
-            stale.forEach(derived::delete);
-            stale.clear();
+            stale.forEach(filterIndex::delete);
         }
-        long indexed = 0;
+        long read = 0;
         try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> next = all.next();
-                index(EntryCodec.decode(QueueKeys.queueOf(next.key.get()), next.value), next.value, 1);
-                indexed++;
+                Entry entry = EntryCodec.decode(QueueKeys.queueOf(next.key.get()), next.value);
+                if (indexCurrent) {
+                    count(entry, 1);
+                } else {
+                    index(entry, next.value, 1);
+                }
+                read++;
             }
         }
-        unrecordedGeneration = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-        counts.put(GENERATION, unrecordedGeneration);
-        return indexed;
+        if (!indexCurrent) {
+            unrecordedGeneration = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+            filterIndex.put(GENERATION, unrecordedGeneration);
+        }
+        return new Rebuild(read, !indexCurrent);
     }
 
     /**
@@ -150,18 +157,26 @@ final class QueueState {
 
     /** Adds an entry (delta 1, with its value) to the derived stores, or takes it out (delta -1). */
     private void index(Entry entry, byte[] value, long delta) {
+        for (FilterField field : FilterField.values()) {
+            String fieldValue = field.of(entry);
+            if (fieldValue == null || !field.indexed()) {
+                continue;
+            }
+            if (delta > 0) {
+                filterIndex.put(filterKey(entry, field, fieldValue), value);
+            } else {
+                filterIndex.delete(filterKey(entry, field, fieldValue));
+            }
+        }
+        count(entry, delta);
+    }
+
+    /** Adds an entry to the counts (delta 1) or takes it out (delta -1). */
+    private void count(Entry entry, long delta) {
         QueueId queue = entry.queue();
         for (FilterField field : FilterField.values()) {
             String fieldValue = field.of(entry);
-            if (fieldValue == null) {
-                continue;
-            }
-            if (field.indexed() && delta > 0) {
-                filterIndex.put(filterKey(entry, field, fieldValue), value);
-            } else if (field.indexed()) {
-                filterIndex.delete(filterKey(entry, field, fieldValue));
-            }
-            if (field.counted()) {
+            if (fieldValue != null && field.counted()) {
                 add(QueueKeys.filterCount(queue, field, fieldValue), delta);
             }
         }

@@ -37,7 +37,7 @@ public final class QueueTopology {
     public static Topology build(Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : QueueStores.ALL) {
-            builder.addStateStore(persistentStore(store));
+            builder.addStateStore(storeBuilder(store));
         }
         // Written by the API's write calls, keyed by queue, with the repartition topic's partition count: a
         // command meets the events of its queue in the same task, and applies in topic order among them.
@@ -90,9 +90,10 @@ public final class QueueTopology {
         return props;
     }
 
-    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> persistentStore(String name) {
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
         StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+                QueueStores.IN_MEMORY.contains(name) ? Stores.inMemoryKeyValueStore(name)
+                        : Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
         // The counters are few hot keys: the record cache folds their updates before they reach the changelog. The
         // other stores skip it: queries scan RocksDB directly, and the outcomes' position moves at once.
         store = QueueStores.CACHED.contains(name) ? store.withCachingEnabled() : store.withCachingDisabled();
