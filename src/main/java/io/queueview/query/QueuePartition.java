@@ -1,5 +1,6 @@
 package io.queueview.query;
 
+import io.queueview.store.QueueCountsStore;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -9,5 +10,5 @@ public record QueuePartition(int partition,
                              ReadOnlyKeyValueStore<Bytes, byte[]> index,
                              ReadOnlyKeyValueStore<Bytes, byte[]> counters,
                              ReadOnlyKeyValueStore<Bytes, byte[]> filterIndex,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> counts) {
+                             QueueCountsStore counts) {
 }

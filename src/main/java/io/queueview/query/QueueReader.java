@@ -6,7 +6,6 @@ import io.queueview.store.EntryCodec;
 import io.queueview.store.EntryPlace;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueCounters;
-import io.queueview.store.QueueCounts;
 import io.queueview.store.QueueKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,7 @@ public final class QueueReader {
         for (Map.Entry<FilterField, String> filter : filters.entrySet()) {
             FilterField field = filter.getKey();
             if (field.indexed()) {
-                long count = field.counted() ? count(partition, QueueKeys.filterCount(queue, field, filter.getValue())) : 0;
+                long count = field.counted() ? partition.counts().count(queue, field, filter.getValue()) : 0;
                 if (count < drivingCount) {
                     drivingCount = count;
                     driving = field;
@@ -92,8 +91,11 @@ public final class QueueReader {
         if (filters.size() == 1) {
             Map.Entry<FilterField, String> only = filters.entrySet().iterator().next();
             if (only.getKey().counted()) {
-                total = count(partition, QueueKeys.filterCount(queue, only.getKey(), only.getValue()));
+                total = driving != null ? drivingCount : partition.counts().count(queue, only.getKey(), only.getValue());
             }
+        }
+        if (total != null && query.offset() >= total) {
+            return new Page(List.of(), total, query.offset(), query.limit()); // nothing to walk
         }
         boolean everyOneMatches = filters.size() == 1 && driving != null;
         long end = (long) query.offset() + query.limit();
@@ -146,7 +148,7 @@ public final class QueueReader {
         if (value == null) {
             return Optional.empty(); // between the two reads the entry left or moved: as good as not found now
         }
-        long ahead = countAhead(partition, queue, place.priority(), place.rankStamp());
+        long ahead = partition.counts().aheadOfBlock(queue, place.priority(), place.rankStamp());
         Bytes blockStart = Bytes.wrap(QueueKeys.order(queue, place.priority(), blockStart(place.rankStamp()), Long.MIN_VALUE));
         try (KeyValueIterator<Bytes, byte[]> scan = partition.entries().range(blockStart, key)) {
             while (scan.hasNext()) {
@@ -164,75 +166,20 @@ public final class QueueReader {
     }
 
     private static Skip skip(QueuePartition partition, QueueId queue, long offset) {
-        long remaining = offset;
-        Integer priority = null;
-        try (KeyValueIterator<Bytes, byte[]> counts = scan(partition, QueueKeys.priorityCounts(queue))) {
-            while (counts.hasNext()) {
-                KeyValue<Bytes, byte[]> next = counts.next();
-                long count = QueueCounts.read(next.value);
-                if (remaining < count) {
-                    priority = QueueKeys.priorityOfCount(next.key.get(), queue);
-                    break;
-                }
-                remaining -= count;
-            }
+        if (offset == 0) {
+            return new Skip(Bytes.wrap(QueueKeys.queue(queue)), 0);
         }
-        if (priority == null) {
-            return new Skip(Bytes.wrap(QueueKeys.lastOrder(queue)), 0);
-        }
-        long blockStart = Long.MIN_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> blocks = scan(partition, QueueKeys.blockCounts(queue, priority))) {
-            while (blocks.hasNext()) {
-                KeyValue<Bytes, byte[]> next = blocks.next();
-                long count = QueueCounts.read(next.value);
-                if (remaining < count) {
-                    blockStart = QueueKeys.blockStartOfCount(next.key.get(), queue);
-                    break;
-                }
-                remaining -= count;
-            }
-        }
-        return new Skip(Bytes.wrap(QueueKeys.order(queue, priority, blockStart, Long.MIN_VALUE)), remaining);
-    }
-
-    /** Entries at a higher priority, and at this priority in earlier rank_stamp blocks. */
-    private static long countAhead(QueuePartition partition, QueueId queue, int priority, long rankStamp) {
-        long ahead = 0;
-        try (KeyValueIterator<Bytes, byte[]> counts = scan(partition, QueueKeys.priorityCounts(queue))) {
-            while (counts.hasNext()) {
-                KeyValue<Bytes, byte[]> next = counts.next();
-                if (QueueKeys.priorityOfCount(next.key.get(), queue) <= priority) {
-                    break;
-                }
-                ahead += QueueCounts.read(next.value);
-            }
-        }
-        long block = blockStart(rankStamp);
-        try (KeyValueIterator<Bytes, byte[]> blocks = scan(partition, QueueKeys.blockCounts(queue, priority))) {
-            while (blocks.hasNext()) {
-                KeyValue<Bytes, byte[]> next = blocks.next();
-                if (QueueKeys.blockStartOfCount(next.key.get(), queue) >= block) {
-                    break;
-                }
-                ahead += QueueCounts.read(next.value);
-            }
-        }
-        return ahead;
+        return partition.counts().spotOf(queue, offset)
+                .map(spot -> new Skip(Bytes.wrap(QueueKeys.order(queue, spot.priority(), spot.blockStart(),
+                        Long.MIN_VALUE)), spot.withinBlock()))
+                .orElseGet(() -> new Skip(Bytes.wrap(QueueKeys.lastOrder(queue)), 0));
     }
 
     private static long blockStart(long rankStamp) {
         return (rankStamp >> QueueKeys.BLOCK_BITS) << QueueKeys.BLOCK_BITS;
     }
 
-    private static KeyValueIterator<Bytes, byte[]> scan(QueuePartition partition, byte[] prefix) {
-        return scan(partition.counts(), prefix);
-    }
-
     private static KeyValueIterator<Bytes, byte[]> scan(ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] prefix) {
         return store.prefixScan(Bytes.wrap(prefix), Serdes.Bytes().serializer());
-    }
-
-    private static long count(QueuePartition partition, byte[] key) {
-        return QueueCounts.read(partition.counts().get(Bytes.wrap(key)));
     }
 }

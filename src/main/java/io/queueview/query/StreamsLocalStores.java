@@ -1,6 +1,7 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
+import io.queueview.store.QueueCountsStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import java.util.Map;
@@ -70,7 +71,8 @@ public final class StreamsLocalStores implements LocalStores {
         try {
             QueuePartition stores = new QueuePartition(partition, store(QueueStores.ENTRIES, partition),
                     store(QueueStores.INDEX, partition), store(QueueStores.COUNTERS, partition),
-                    store(QueueStores.FILTER_INDEX, partition), store(QueueStores.COUNTS, partition));
+                    store(QueueStores.FILTER_INDEX, partition), streams.store(StoreQueryParameters
+                            .fromNameAndType(QueueStores.COUNTS, QueueCountsStore.TYPE).withPartition(partition)));
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 owned.put(partition, stores);
             }

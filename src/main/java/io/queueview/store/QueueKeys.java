@@ -68,53 +68,8 @@ public final class QueueKeys {
         return prefix(queue, 1 + 2 + utf8.length + extra).putByte(field.code()).putShort(utf8.length).putBytes(utf8);
     }
 
-    /** Width of a rank_stamp block in the order counts: 2^16 ms, about a minute of enqueues. */
+    /** Width of a rank_stamp block in the counts ({@link QueueCountsStore}): 2^16 ms, about a minute of enqueues. */
     public static final int BLOCK_BITS = 16;
-    private static final byte PRIORITY_COUNT = 1;
-    private static final byte BLOCK_COUNT = 2;
-    private static final byte FILTER_COUNT = 3;
-
-    /** The count of a queue's entries at one priority. */
-    public static byte[] priorityCount(QueueId queue, int priority) {
-        return prefix(queue, 5).putByte(PRIORITY_COUNT).putInt(~priority ^ Integer.MIN_VALUE).toBytes();
-    }
-
-    /** The range of a queue's priority counts, highest priority first. */
-    public static byte[] priorityCounts(QueueId queue) {
-        return prefix(queue, 1).putByte(PRIORITY_COUNT).toBytes();
-    }
-
-    /** The count of a queue's entries at one priority within one rank_stamp block. */
-    public static byte[] blockCount(QueueId queue, int priority, long rankStamp) {
-        return prefix(queue, 13).putByte(BLOCK_COUNT).putInt(~priority ^ Integer.MIN_VALUE)
-                .putLong((rankStamp >> BLOCK_BITS) ^ Long.MIN_VALUE).toBytes();
-    }
-
-    /** The range of the block counts of one priority, in rank_stamp order. */
-    public static byte[] blockCounts(QueueId queue, int priority) {
-        return prefix(queue, 5).putByte(BLOCK_COUNT).putInt(~priority ^ Integer.MIN_VALUE).toBytes();
-    }
-
-    /** The count of a queue's entries with one value of a filter field. */
-    public static byte[] filterCount(QueueId queue, FilterField field, String value) {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        return prefix(queue, 4 + utf8.length).putByte(FILTER_COUNT).putByte(field.code()).putShort(utf8.length)
-                .putBytes(utf8).toBytes();
-    }
-
-    /** The priority a priority-count or block-count key stands for. */
-    public static int priorityOfCount(byte[] key, QueueId queue) {
-        int at = queue(queue).length + 1;
-        int encoded = ((key[at] & 0xFF) << 24) | ((key[at + 1] & 0xFF) << 16) | ((key[at + 2] & 0xFF) << 8)
-                | (key[at + 3] & 0xFF);
-        return ~(encoded ^ Integer.MIN_VALUE);
-    }
-
-    /** The first rank_stamp of the block a block-count key stands for. */
-    public static long blockStartOfCount(byte[] key, QueueId queue) {
-        ByteReader reader = new ByteReader(key, queue(queue).length + 5);
-        return (reader.getLong() ^ Long.MIN_VALUE) << BLOCK_BITS;
-    }
 
     /** An entry by its id, for the index and the removal markers. */
     public static byte[] entry(QueueId queue, long id) {

@@ -1,5 +1,7 @@
 package io.queueview.store;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /** Names of the projector's state stores: shared by the topology, the query side and the tests. */
@@ -18,10 +20,7 @@ public final class QueueStores {
 
     /** (queue, field, value, order suffix) → entry: each filter value's entries in queue order (covering). */
     public static final String FILTER_INDEX = "queue-filter-index";
-    /**
-     * (queue, field, value) → count, and (queue, priority[, rank_stamp block]) → count: totals and skips, read.
-     * Held in memory: every event changes about ten counts, which cost a third of the projector's time in RocksDB.
-     */
+    /** Counts per queue, filter value, priority and rank_stamp block, in memory: {@link QueueCountsStore}. */
     public static final String COUNTS = "queue-counts";
 
     public static final String[] ALL = {ENTRIES, INDEX, MARKERS, COUNTERS, OUTCOMES, FILTER_INDEX, COUNTS};
@@ -38,8 +37,8 @@ public final class QueueStores {
      */
     public static final Set<String> DERIVED = Set.of(FILTER_INDEX, COUNTS);
 
-    /** Stores held in memory and counted anew from the entries whenever a task starts. */
-    public static final Set<String> IN_MEMORY = Set.of(COUNTS);
+    /** The stores of byte keys and values, in RocksDB; all but the counts. */
+    public static final List<String> KEY_VALUE = Arrays.stream(ALL).filter(name -> !name.equals(COUNTS)).toList();
 
     private QueueStores() {
     }

@@ -6,7 +6,7 @@ import io.queueview.store.EntryCodec;
 import io.queueview.store.EntryPlace;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueCounters;
-import io.queueview.store.QueueCounts;
+import io.queueview.store.QueueCountsStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ final class QueueState {
     private final KeyValueStore<Bytes, byte[]> entries;
     private final KeyValueStore<Bytes, byte[]> index;
     private final KeyValueStore<Bytes, byte[]> filterIndex;
-    private final KeyValueStore<Bytes, byte[]> counts;
+    private final QueueCountsStore counts;
     private final KeyValueStore<Bytes, byte[]> counters;
 
     QueueState(ProcessorContext<?, ?> context) {
@@ -74,13 +74,14 @@ final class QueueState {
             }
             stale.forEach(filterIndex::delete);
         }
+        counts.clear();
         long read = 0;
         try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> next = all.next();
                 Entry entry = EntryCodec.decode(QueueKeys.queueOf(next.key.get()), next.value);
                 if (indexCurrent) {
-                    count(entry, 1);
+                    counts.add(entry, 1);
                 } else {
                     index(entry, next.value, 1);
                 }
@@ -168,30 +169,6 @@ final class QueueState {
                 filterIndex.delete(filterKey(entry, field, fieldValue));
             }
         }
-        count(entry, delta);
-    }
-
-    /** Adds an entry to the counts (delta 1) or takes it out (delta -1). */
-    private void count(Entry entry, long delta) {
-        QueueId queue = entry.queue();
-        for (FilterField field : FilterField.values()) {
-            String fieldValue = field.of(entry);
-            if (fieldValue != null && field.counted()) {
-                add(QueueKeys.filterCount(queue, field, fieldValue), delta);
-            }
-        }
-        add(QueueKeys.priorityCount(queue, entry.priority()), delta);
-        add(QueueKeys.blockCount(queue, entry.priority(), entry.rankStamp()), delta);
-    }
-
-    /** Adds to a count; a count that reaches zero is deleted, so the count stores hold only what exists. */
-    private void add(byte[] key, long delta) {
-        Bytes countKey = Bytes.wrap(key);
-        long count = QueueCounts.read(counts.get(countKey)) + delta;
-        if (count == 0) {
-            counts.delete(countKey);
-        } else {
-            counts.put(countKey, QueueCounts.write(count));
-        }
+        counts.add(entry, delta);
     }
 }

@@ -2,6 +2,7 @@ package io.queueview.topology;
 
 import io.queueview.config.Settings;
 import io.queueview.store.EventCodec;
+import io.queueview.store.QueueCountsStore;
 import io.queueview.store.QueueStores;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,9 +37,10 @@ public final class QueueTopology {
 
     public static Topology build(Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        for (String store : QueueStores.ALL) {
-            builder.addStateStore(storeBuilder(store));
+        for (String store : QueueStores.KEY_VALUE) {
+            builder.addStateStore(keyValueStore(store));
         }
+        builder.addStateStore(QueueCountsStore.builder(QueueStores.COUNTS));
         // Written by the API's write calls, keyed by queue, with the repartition topic's partition count: a
         // command meets the events of its queue in the same task, and applies in topic order among them.
         KStream<byte[], byte[]> commands = builder.stream(settings.commandsTopic(),
@@ -90,10 +92,9 @@ public final class QueueTopology {
         return props;
     }
 
-    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> keyValueStore(String name) {
         StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(
-                QueueStores.IN_MEMORY.contains(name) ? Stores.inMemoryKeyValueStore(name)
-                        : Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+                Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
         // The counters are few hot keys: the record cache folds their updates before they reach the changelog. The
         // other stores skip it: queries scan RocksDB directly, and the outcomes' position moves at once.
         store = QueueStores.CACHED.contains(name) ? store.withCachingEnabled() : store.withCachingDisabled();

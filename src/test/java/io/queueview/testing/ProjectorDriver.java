@@ -12,6 +12,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.AppliedCommand;
 import io.queueview.store.EntryCodec;
 import io.queueview.store.QueueCounters;
+import io.queueview.store.QueueCountsStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.topology.QueueTopology;
@@ -141,7 +142,7 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
     @Override
     public QueuePartition partitionOf(QueueId queue) {
         return new QueuePartition(0, store(QueueStores.ENTRIES), store(QueueStores.INDEX), store(QueueStores.COUNTERS),
-                store(QueueStores.FILTER_INDEX), store(QueueStores.COUNTS));
+                store(QueueStores.FILTER_INDEX), (QueueCountsStore) driver.getStateStore(QueueStores.COUNTS));
     }
 
     private KeyValueStore<Bytes, byte[]> store(String name) {
