@@ -27,7 +27,7 @@ final class BenchReport {
         row(out, "peak RSS of the benchmark JVM: broker, queueview and clients (MiB)", figures.get("peak_rss_mib"), "");
         Map<String, Object> service = (Map<String, Object>) figures.get("service_process");
         if (service != null) {
-            row(out, "queueview as its own process (java -jar): start to every entry queryable over HTTP (events/s)",
+            row(out, "queueview as its own process (java -Xmx768m -jar): start to every entry queryable over HTTP (events/s)",
                     service.get("events_per_s"), "");
             row(out, "queueview as its own process: peak RSS (MiB)", service.get("peak_rss_mib"), "<= 1536");
         }

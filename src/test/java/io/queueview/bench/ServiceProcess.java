@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * queueview as users run it — {@code java -jar target/queueview.jar}, its own process with the JVM's default
- * flags — against the benchmark's broker: the time until every event is queryable over HTTP, and the process's
+ * queueview as users run it — {@code java -Xmx768m -jar target/queueview.jar}, the README's command, its own
+ * process — against the benchmark's broker: the time until every event is queryable over HTTP, and the process's
  * peak resident set (VmHWM), which the in-process figures cannot tell apart from the broker's.
  */
 final class ServiceProcess {
@@ -40,7 +40,7 @@ final class ServiceProcess {
         Path dataDir = Files.createDirectories(workDir.resolve("service"));
         int port = FreePort.find();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())
+                "-Xmx768m", "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("service.log").toFile());
         Map<String, String> env = builder.environment();
@@ -65,7 +65,7 @@ final class ServiceProcess {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             long rss = peakRssMib(process.pid());
-            log.printf("service process: %,d events queryable %.1f s after java -jar; peak RSS %,d MiB%n", events,
+            log.printf("service process: %,d events queryable %.1f s after java -Xmx768m -jar; peak RSS %,d MiB%n", events,
                     seconds, rss);
             return java.util.Optional.of(new Result(events / seconds, rss));
         } finally {
