@@ -8,6 +8,7 @@ import io.queueview.store.FilterField;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,12 +88,14 @@ public final class QueueReader {
                 }
             }
         }
-        Long total = null; // read when a single filter is counted, else counted while walking
-        if (filters.size() == 1) {
-            Map.Entry<FilterField, String> only = filters.entrySet().iterator().next();
-            if (only.getKey().counted()) {
-                total = driving != null ? drivingCount : partition.counts().count(queue, only.getKey(), only.getValue());
-            }
+        Long total = null; // read when one filter or a pair is counted, else counted while walking
+        Iterator<Map.Entry<FilterField, String>> given = filters.entrySet().iterator();
+        Map.Entry<FilterField, String> first = given.next();
+        Map.Entry<FilterField, String> second = given.hasNext() ? given.next() : null;
+        if (filters.size() == 1 && first.getKey().counted()) {
+            total = driving != null ? drivingCount : partition.counts().count(queue, first.getKey(), first.getValue());
+        } else if (filters.size() == 2 && first.getKey().countedWith(second.getKey())) {
+            total = partition.counts().count(queue, first.getKey(), first.getValue(), second.getKey(), second.getValue());
         }
         if (total != null && query.offset() >= total) {
             return new Page(List.of(), total, query.offset(), query.limit()); // nothing to walk

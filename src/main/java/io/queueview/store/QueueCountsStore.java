@@ -120,6 +120,14 @@ public final class QueueCountsStore implements StateStore {
     public record Spot(int priority, long blockStart, long withinBlock) {
     }
 
+    /** How many of the queue's entries have both values; the fields must be counted together. */
+    public long count(QueueId queue, FilterField field, String value, FilterField other, String otherValue) {
+        if (!field.countedWith(other)) {
+            throw new IllegalArgumentException(field + " and " + other + " are not counted together");
+        }
+        return tally(queue).map(tally -> tally.count(field, value, other, otherValue)).orElse(0L);
+    }
+
     /** Where the entry at a 0-based offset in queue order lies; empty when the queue is shorter. */
     public Optional<Spot> spotOf(QueueId queue, long offset) {
         return tally(queue).map(tally -> tally.spotOf(offset));

@@ -19,14 +19,25 @@ final class QueueTally {
     private final long[] byPriority = new long[PRIORITIES];
     private final Blocks[] blocks = new Blocks[PRIORITIES];
     private final Map<FilterField, Map<String, Long>> byValue = new EnumMap<>(FilterField.class);
+    private final Map<Pair, Long> byPair = new HashMap<>();
     private long total;
 
     synchronized void add(Entry entry, long delta) {
-        for (FilterField field : FilterField.values()) {
+        FilterField[] fields = FilterField.values();
+        String[] values = new String[fields.length];
+        for (FilterField field : fields) {
             String value = field.counted() ? field.of(entry) : null;
             if (value != null) {
-                byValue.computeIfAbsent(field, f -> new HashMap<>())
-                        .merge(value, delta, (count, change) -> count + change == 0 ? null : count + change);
+                values[field.ordinal()] = value;
+                byValue.computeIfAbsent(field, f -> new HashMap<>()).merge(value, delta, QueueTally::sum);
+            }
+        }
+        for (FilterField first : fields) {
+            for (int second = first.ordinal() + 1; second < fields.length; second++) {
+                if (values[first.ordinal()] != null && values[second] != null && first.countedWith(fields[second])) {
+                    byPair.merge(new Pair(first, values[first.ordinal()], fields[second], values[second]), delta,
+                            QueueTally::sum);
+                }
             }
         }
         int slot = slot(entry.priority());
@@ -44,6 +55,22 @@ final class QueueTally {
 
     synchronized long count(FilterField field, String value) {
         return byValue.getOrDefault(field, Map.of()).getOrDefault(value, 0L);
+    }
+
+    /** Entries with both values; the fields must be {@link FilterField#countedWith counted together}. */
+    synchronized long count(FilterField field, String value, FilterField other, String otherValue) {
+        Pair pair = field.ordinal() < other.ordinal() ? new Pair(field, value, other, otherValue)
+                : new Pair(other, otherValue, field, value);
+        return byPair.getOrDefault(pair, 0L);
+    }
+
+    /** A sum for Map.merge: a count that reaches 0 is dropped, so the maps hold only what is queued. */
+    private static Long sum(Long count, Long change) {
+        return count + change == 0 ? null : count + change;
+    }
+
+    /** Two field values, the field of lower ordinal first. */
+    private record Pair(FilterField first, String firstValue, FilterField second, String secondValue) {
     }
 
     /** Where the entry at a 0-based offset in queue order lies; null when the queue is shorter. */
