@@ -242,6 +242,7 @@ public final class Benchmark {
                     row.put("postgres_p50_us", round2(baseline.p50Micros()));
                     row.put("postgres_p99_us", round2(baseline.p99Micros()));
                     row.put("postgres_calls", baseline.calls());
+                    row.put("postgres_over_queueview_p50", round2(baseline.p50Micros() / ours.p50Micros()));
                     row.put("postgres_over_queueview_p99", round2(baseline.p99Micros() / ours.p99Micros()));
                 }
                 results.put(query.name(), row);
