@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.queueview.query.Filters;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
 import io.queueview.testing.Folders;
 import io.queueview.testing.FreePort;
 import java.io.BufferedWriter;
@@ -57,8 +58,8 @@ final class PostgresBaseline implements QueryTarget {
     private static final List<String> FILTER_INDEXES = List.of(
             "cluster_type, cluster_id", "data_id", "processor_name", "job_id", "job_type", "output_type");
 
-    private static final String ENTRY_ORDER =
-            "SELECT priority, rank_stamp FROM queue_entries WHERE project_id = ? AND queue_type = ? AND id = ?";
+    private static final String ENTRY =
+            "SELECT " + COLUMNS + " FROM queue_entries WHERE project_id = ? AND queue_type = ? AND id = ?";
     /*
      * "Sorts before (p, r, i)" is priority > p OR (priority = p AND (rank_stamp, id) < (r, i)). Written as one OR
      * the planner cannot turn it into index ranges, so it is split into two counts, each a range of the order
@@ -265,39 +266,41 @@ final class PostgresBaseline implements QueryTarget {
 
     private Answer page(BenchQuery query) throws SQLException {
         Where where = Where.of(query.queue(), query.filters());
-        PreparedStatement select = prepared("SELECT id FROM queue_entries WHERE " + where.sql()
+        // every column the API returns, as queueview reads whole entries: selecting ids alone let PostgreSQL
+        // answer from its index without reading the rows
+        PreparedStatement select = prepared("SELECT " + COLUMNS + " FROM queue_entries WHERE " + where.sql()
                 + " ORDER BY " + ORDER + " LIMIT ? OFFSET ?");
         int next = where.bind(select);
         select.setInt(next, query.limit());
         select.setInt(next + 1, query.offset());
-        List<Long> ids = new ArrayList<>(query.limit());
+        List<Entry> entries = new ArrayList<>(query.limit());
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                ids.add(rows.getLong(1));
+                entries.add(entry(rows));
             }
         }
         PreparedStatement count = prepared("SELECT count(*) FROM queue_entries WHERE " + where.sql());
         where.bind(count);
-        return new Answer(ids, singleLong(count));
+        return new Answer(entries, singleLong(count));
     }
 
     private Answer position(BenchQuery query) throws SQLException {
         long id = query.positionOf();
         String projectId = query.queue().projectId();
         String queueType = query.queue().type().name();
-        PreparedStatement lookup = prepared(ENTRY_ORDER);
+        PreparedStatement lookup = prepared(ENTRY);
         lookup.setString(1, projectId);
         lookup.setString(2, queueType);
         lookup.setLong(3, id);
-        int priority;
-        long rankStamp;
+        Entry entry;
         try (ResultSet row = lookup.executeQuery()) {
             if (!row.next()) {
                 return new Answer(List.of(), 0);
             }
-            priority = row.getInt(1);
-            rankStamp = row.getLong(2);
+            entry = entry(row);
         }
+        int priority = entry.priority();
+        long rankStamp = entry.rankStamp();
         PreparedStatement before = prepared(ENTRIES_BEFORE);
         before.setString(1, projectId);
         before.setString(2, queueType);
@@ -307,7 +310,21 @@ final class PostgresBaseline implements QueryTarget {
         before.setInt(6, priority);
         before.setLong(7, rankStamp);
         before.setLong(8, id);
-        return new Answer(List.of(id), singleLong(before) + 1);
+        return new Answer(List.of(entry), singleLong(before) + 1);
+    }
+
+    /** A row of {@link #COLUMNS} as an entry. */
+    private static Entry entry(ResultSet row) throws SQLException {
+        Long processorId = row.getLong("processor_id");
+        if (row.wasNull()) {
+            processorId = null;
+        }
+        return new Entry(new QueueId(row.getString("project_id"), QueueType.valueOf(row.getString("queue_type"))),
+                row.getLong("id"), row.getLong("job_id"), row.getInt("priority"), row.getLong("rank_stamp"),
+                processorId, row.getString("source"), row.getString("processor_name"),
+                row.getString("job_type"), row.getString("data_id"), row.getString("output_type"),
+                row.getString("resource_spec"), row.getString("workspace_id"), row.getString("cluster_type"),
+                row.getString("cluster_id"));
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {

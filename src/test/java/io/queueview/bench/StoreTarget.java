@@ -26,11 +26,11 @@ final class StoreTarget implements QueryTarget {
     public Answer run(BenchQuery query) {
         if (query.positionOf() != null) {
             Optional<EntryPosition> position = reader.entry(query.queue(), query.positionOf());
-            return position.map(p -> new Answer(List.of(p.entry().id()), p.position()))
+            return position.map(p -> new Answer(List.of(p.entry()), p.position()))
                     .orElse(new Answer(List.of(), 0));
         }
         Page page = reader.list(new ListQuery(query.queue(), query.filters(), query.limit(), query.offset()));
-        return new Answer(page.entries().stream().map(Entry::id).toList(), page.total());
+        return new Answer(page.entries(), page.total());
     }
 
     @Override
