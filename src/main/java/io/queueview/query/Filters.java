@@ -26,10 +26,13 @@ public record Filters(Long jobId, String outputType, String jobType, String data
                 && matches(clusterId, entry.clusterId());
     }
 
-    /** The indexed fields filtered by, with the value asked for each; a cluster type and id count as one. */
-    public Map<FilterField, String> byField() {
-        Map<FilterField, String> fields = new EnumMap<>(FilterField.class);
-        put(fields, FilterField.JOB_ID, jobId == null ? null : Long.toString(jobId));
+    /**
+     * The fields filtered by, with the value asked for each as {@link FilterField#of} gives it; a cluster type and
+     * id count as one.
+     */
+    public Map<FilterField, Object> byField() {
+        Map<FilterField, Object> fields = new EnumMap<>(FilterField.class);
+        put(fields, FilterField.JOB_ID, jobId);
         put(fields, FilterField.OUTPUT_TYPE, outputType);
         put(fields, FilterField.JOB_TYPE, jobType);
         put(fields, FilterField.DATA_ID, dataId);
@@ -43,7 +46,7 @@ public record Filters(Long jobId, String outputType, String jobType, String data
         return fields;
     }
 
-    private static void put(Map<FilterField, String> fields, FilterField field, String value) {
+    private static void put(Map<FilterField, Object> fields, FilterField field, Object value) {
         if (value != null) {
             fields.put(field, value);
         }

@@ -1,14 +1,7 @@
 package io.queueview.query;
 
-import io.queueview.store.QueueCountsStore;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import io.queueview.store.QueueViewStore;
 
-/** The local stores of the partition that holds a queue, and that partition's number. */
-public record QueuePartition(int partition,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> entries,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> index,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> counters,
-                             ReadOnlyKeyValueStore<Bytes, byte[]> filterIndex,
-                             QueueCountsStore counts) {
+/** The partition that holds a queue: its number, and its queues in memory. */
+public record QueuePartition(int partition, QueueViewStore view) {
 }

@@ -1,21 +1,18 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
-import io.queueview.store.QueueCountsStore;
+import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Finds a queue's stores through Kafka Streams: which partition holds the queue (the repartition topic's key is
@@ -69,10 +66,8 @@ public final class StreamsLocalStores implements LocalStores {
         }
         int partition = owner.partition();
         try {
-            QueuePartition stores = new QueuePartition(partition, store(QueueStores.ENTRIES, partition),
-                    store(QueueStores.INDEX, partition), store(QueueStores.COUNTERS, partition),
-                    store(QueueStores.FILTER_INDEX, partition), streams.store(StoreQueryParameters
-                            .fromNameAndType(QueueStores.COUNTS, QueueCountsStore.TYPE).withPartition(partition)));
+            QueuePartition stores = new QueuePartition(partition, streams.store(StoreQueryParameters
+                    .fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE).withPartition(partition)));
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 owned.put(partition, stores);
             }
@@ -81,11 +76,5 @@ public final class StreamsLocalStores implements LocalStores {
             throw new QueueUnavailable("the stores of queue " + queue + " are not queryable now (" + e.getMessage()
                     + "); retry shortly");
         }
-    }
-
-    private ReadOnlyKeyValueStore<Bytes, byte[]> store(String name, int partition) {
-        return streams.store(StoreQueryParameters
-                .fromNameAndType(name, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                .withPartition(partition));
     }
 }

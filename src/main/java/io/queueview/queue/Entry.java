@@ -28,10 +28,18 @@ public record Entry(
     public static final int MAX_PRIORITY = 50;
 
     /** The order in which a queue is served: priority descending, then rank_stamp, then id ascending. */
-    public static final Comparator<Entry> QUEUE_ORDER = Comparator
-            .comparingInt((Entry e) -> -e.priority())
-            .thenComparingLong(Entry::rankStamp)
-            .thenComparingLong(Entry::id);
+    public static final Comparator<Entry> QUEUE_ORDER = Entry::compareInQueue;
+
+    // written out rather than composed from Comparator.comparing...: the view compares on every insert and walk
+    private static int compareInQueue(Entry a, Entry b) {
+        if (a.priority != b.priority) {
+            return a.priority > b.priority ? -1 : 1;
+        }
+        if (a.rankStamp != b.rankStamp) {
+            return a.rankStamp < b.rankStamp ? -1 : 1;
+        }
+        return Long.compare(a.id, b.id);
+    }
 
     public Entry {
         Objects.requireNonNull(queue, "queue");

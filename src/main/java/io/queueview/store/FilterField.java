@@ -1,62 +1,42 @@
 package io.queueview.store;
 
 import io.queueview.queue.Entry;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
- * The fields a list can be filtered by. A field whose values can be rare has a secondary index per queue (value →
- * entries in queue order), so a filtered page walks only matching entries; a field with a count per value has its
- * filtered total read, not counted. Fields of a few common values (a type) are counted but not indexed: a page
- * finds its matches within the first entries of the queue. job_id is indexed but not counted: it is nearly unique.
- * The enumerated fields (a handful of values each, listed by the API) are also counted together with each other
- * counted field but data_id, so the total of two such filters is read too: without it, a type and a cluster walked
- * every entry of the cluster to count (slower than PostgreSQL on the benchmark).
- * Measured on the benchmark: each index costs a RocksDB write of the whole entry per event.
- * The code is the field's byte in index keys: never reuse one.
+ * The fields a list can be filtered by, and how the view serves each. A field whose values can be rare is
+ * indexed: per value, its entries in queue order, so a filtered page walks only matches and the filtered total
+ * is the index's size. A field of a few common values (a type) is counted per value: its total is read, and a
+ * page finds its matches among the first entries of the queue. cluster_id alone (without its type) is neither:
+ * the API asks for it together with cluster_type, which is indexed as one value.
  */
 public enum FilterField {
-    JOB_ID(1, true, false), OUTPUT_TYPE(2, false, true), JOB_TYPE(3, false, true), DATA_ID(4, true, true),
-    PROCESSOR_NAME(5, true, true), CLUSTER_TYPE(6, false, true), CLUSTER_ID(7, false, true),
+    JOB_ID(Use.INDEXED), OUTPUT_TYPE(Use.COUNTED), JOB_TYPE(Use.COUNTED), DATA_ID(Use.INDEXED),
+    PROCESSOR_NAME(Use.INDEXED), CLUSTER_TYPE(Use.COUNTED), CLUSTER_ID(Use.WALKED),
     /** cluster_type and cluster_id together, as the API asks for a MODELARTS cluster: one lookup, not two. */
-    CLUSTER(8, true, true);
+    CLUSTER(Use.INDEXED);
 
-    private static final Set<FilterField> ENUMERATED = EnumSet.of(OUTPUT_TYPE, JOB_TYPE, CLUSTER_TYPE);
+    private enum Use { INDEXED, COUNTED, WALKED }
 
     private static final char CLUSTER_SEPARATOR = '\u0000';
 
-    private final byte code;
-    private final boolean indexed;
-    private final boolean counted;
+    private final Use use;
 
-    FilterField(int code, boolean indexed, boolean counted) {
-        this.code = (byte) code;
-        this.indexed = indexed;
-        this.counted = counted;
+    FilterField(Use use) {
+        this.use = use;
     }
 
     public boolean indexed() {
-        return indexed;
+        return use == Use.INDEXED;
     }
 
     public boolean counted() {
-        return counted;
+        return use == Use.COUNTED;
     }
 
-    public byte code() {
-        return code;
-    }
-
-    /** Whether the entries matching both a value of this field and one of the other are counted. */
-    public boolean countedWith(FilterField other) {
-        return this != other && counted && other.counted && this != DATA_ID && other != DATA_ID
-                && (ENUMERATED.contains(this) || ENUMERATED.contains(other));
-    }
-
-    /** The entry's value of this field as indexed, or null when it has none. */
-    public String of(Entry entry) {
+    /** The entry's value of this field (a Long for job_id, else a String), or null when it has none. */
+    public Object of(Entry entry) {
         return switch (this) {
-            case JOB_ID -> Long.toString(entry.jobId());
+            case JOB_ID -> entry.jobId();
             case OUTPUT_TYPE -> entry.outputType();
             case JOB_TYPE -> entry.jobType();
             case DATA_ID -> entry.dataId();

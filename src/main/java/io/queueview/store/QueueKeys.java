@@ -5,13 +5,10 @@ import io.queueview.queue.QueueType;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Store keys whose unsigned byte order is the order we need. Every key starts with the queue's prefix
- * (project id length, project id, queue type), so one queue is one contiguous range. An entry's order key then
- * adds priority (descending), rank_stamp and id (ascending): RocksDB's key order IS the queue order.
+ * Store keys. Every key starts with the queue's prefix (project id length, project id, queue type), so one queue
+ * is one contiguous range; an entry's key then adds its id.
  */
 public final class QueueKeys {
-
-    private static final int ORDER_SUFFIX = 4 + 8 + 8;
 
     private QueueKeys() {
     }
@@ -28,50 +25,7 @@ public final class QueueKeys {
         return new QueueId(projectId, QueueType.ofCode(key[2 + length]));
     }
 
-    /** Where an entry stands in its queue. */
-    public static byte[] order(QueueId queue, int priority, long rankStamp, long id) {
-        return orderSuffix(prefix(queue, ORDER_SUFFIX), priority, rankStamp, id).toBytes();
-    }
-
-    private static ByteWriter orderSuffix(ByteWriter writer, int priority, long rankStamp, long id) {
-        return writer
-                .putInt(~priority ^ Integer.MIN_VALUE) // descending: a higher priority gives smaller bytes
-                .putLong(rankStamp ^ Long.MIN_VALUE)  // sign flip: unsigned byte order = signed number order
-                .putLong(id ^ Long.MIN_VALUE);
-    }
-
-    /** Greater than or equal to every order key of the queue: the inclusive end of its range. */
-    public static byte[] lastOrder(QueueId queue) {
-        ByteWriter writer = prefix(queue, ORDER_SUFFIX);
-        for (int i = 0; i < ORDER_SUFFIX; i++) {
-            writer.putByte(0xFF);
-        }
-        return writer.toBytes();
-    }
-
-    /**
-     * The key range of one value of a filter field in a queue's secondary index: queue, field code, value
-     * (length and UTF-8). Length-prefixed, so no value's range holds another's.
-     */
-    public static byte[] filter(QueueId queue, FilterField field, String value) {
-        return filterPrefix(queue, field, value, 0).toBytes();
-    }
-
-    /** An entry in the secondary index of one of its field values: the filter range, then its order suffix. */
-    public static byte[] filterEntry(QueueId queue, FilterField field, String value, int priority, long rankStamp,
-                                     long id) {
-        return orderSuffix(filterPrefix(queue, field, value, ORDER_SUFFIX), priority, rankStamp, id).toBytes();
-    }
-
-    private static ByteWriter filterPrefix(QueueId queue, FilterField field, String value, int extra) {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        return prefix(queue, 1 + 2 + utf8.length + extra).putByte(field.code()).putShort(utf8.length).putBytes(utf8);
-    }
-
-    /** Width of a rank_stamp block in the counts ({@link QueueCountsStore}): 2^16 ms, about a minute of enqueues. */
-    public static final int BLOCK_BITS = 16;
-
-    /** An entry by its id, for the index and the removal markers. */
+    /** An entry by its id, for the entries and the removal markers. */
     public static byte[] entry(QueueId queue, long id) {
         return prefix(queue, 8).putLong(id ^ Long.MIN_VALUE).toBytes();
     }

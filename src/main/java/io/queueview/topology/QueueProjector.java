@@ -11,14 +11,13 @@ import io.queueview.event.JobUpdated;
 import io.queueview.event.QueueEvent;
 import io.queueview.queue.Entry;
 import io.queueview.queue.Placement;
-import io.queueview.queue.QueueId;
 import io.queueview.store.AppliedCommand;
-import io.queueview.store.EntryCodec;
-import io.queueview.store.EntryPlace;
 import io.queueview.store.EventCodec;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
+import io.queueview.store.QueueView;
+import io.queueview.store.QueuedEntry;
 import io.queueview.store.RemovalMarker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -54,29 +52,25 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     private final Duration markerTtl;
     private final String commandsTopic;
-    private final boolean exactlyOnce;
     private ProcessorContext<byte[], byte[]> context;
     private QueueState state;
-    private KeyValueStore<Bytes, byte[]> entries;
     private KeyValueStore<Bytes, byte[]> markers;
     private KeyValueStore<Bytes, byte[]> outcomes;
 
-    QueueProjector(Duration markerTtl, String commandsTopic, boolean exactlyOnce) {
+    QueueProjector(Duration markerTtl, String commandsTopic) {
         this.markerTtl = markerTtl;
         this.commandsTopic = commandsTopic;
-        this.exactlyOnce = exactlyOnce;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         state = new QueueState(context);
-        entries = state.entries();
         // init runs after the task's stores are restored
         long started = System.nanoTime();
-        QueueState.Rebuild rebuild = state.rebuildDerived(!exactlyOnce);
-        LOG.info("task {}: counted {} entries{} in {} ms", context.taskId(), rebuild.entries(),
-                rebuild.filterIndexBuilt() ? " and built their filter index" : "", (System.nanoTime() - started) / 1_000_000);
+        long entries = state.rebuildView();
+        LOG.info("task {}: {} entries in memory in {} ms", context.taskId(), entries,
+                (System.nanoTime() - started) / 1_000_000);
         markers = context.getStateStore(QueueStores.MARKERS);
         outcomes = context.getStateStore(QueueStores.OUTCOMES);
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;
@@ -85,7 +79,6 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        state.recordGeneration();
         boolean command = context.recordMetadata().map(RecordMetadata::topic).filter(commandsTopic::equals).isPresent();
         if (command) {
             applyCommand(record);
@@ -97,50 +90,47 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     // ---- events ----
 
     private void applyEvent(Record<byte[], byte[]> record, QueueEvent event) {
-        Bytes entryKey = Bytes.wrap(QueueKeys.entry(event.queue(), event.id()));
-        EntryPlace place = state.placeOf(event.queue(), event.id());
-        RemovalMarker marker = place == null ? markerOf(entryKey) : null;
-        if (isStale(event, place, marker)) {
+        QueuedEntry queued = state.get(event.queue(), event.id());
+        RemovalMarker marker = queued == null ? markerOf(markerKey(event)) : null;
+        if (isStale(event, queued, marker)) {
             state.count(event.queue(), QueueCounters::plusStaleEvent);
         } else if (event instanceof JobEnqueued enqueued) {
-            if (place != null) {
-                state.remove(event.queue(), event.id(), place);
-            } else {
-                state.count(event.queue(), c -> c.plusEntries(1));
-            }
             if (marker != null) {
-                markers.delete(entryKey); // a new stay in the queue
+                markers.delete(markerKey(event)); // a new stay in the queue
             }
-            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(place));
+            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued));
             publish(record, ChangeJson.upsert(enqueued.entry(), event.version()));
         } else if (event instanceof JobUpdated updated) {
-            if (place == null) {
+            if (queued == null) {
                 state.count(event.queue(), QueueCounters::plusUnknownUpdate);
                 return;
             }
-            Entry changed = updated.applyTo(state.remove(event.queue(), event.id(), place));
-            state.put(changed, event.version() != null ? event.version() : place.version());
+            Entry changed = updated.applyTo(queued.entry());
+            state.put(changed, event.version() != null ? event.version() : queued.version());
             publish(record, ChangeJson.upsert(changed, event.version()));
         } else {
             JobDequeued dequeued = (JobDequeued) event;
             if (event.version() != null) {
                 long expiresAt = context.currentSystemTimeMs() + markerTtl.toMillis();
-                markers.put(entryKey, new RemovalMarker(event.version(), expiresAt).toBytes());
+                markers.put(markerKey(event), new RemovalMarker(event.version(), expiresAt).toBytes());
             }
-            if (place != null) {
-                state.remove(event.queue(), event.id(), place);
-                state.count(event.queue(), c -> c.plusEntries(-1));
+            if (queued != null) {
+                state.remove(event.queue(), event.id());
                 publish(record, ChangeJson.removal(dequeued));
             }
         }
     }
 
+    private static Bytes markerKey(QueueEvent event) {
+        return Bytes.wrap(QueueKeys.entry(event.queue(), event.id()));
+    }
+
     /** Rule 2 and 3: a versioned event applies only over a smaller recorded version, queued or removed. */
-    private static boolean isStale(QueueEvent event, EntryPlace place, RemovalMarker marker) {
+    private static boolean isStale(QueueEvent event, QueuedEntry queued, RemovalMarker marker) {
         if (event.version() == null) {
             return false;
         }
-        Long recorded = place != null ? place.version() : marker != null ? Long.valueOf(marker.version()) : null;
+        Long recorded = queued != null ? queued.version() : marker != null ? Long.valueOf(marker.version()) : null;
         return recorded != null && event.version() <= recorded;
     }
 
@@ -170,43 +160,39 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     private CommandOutcome move(Record<byte[], byte[]> record, MoveEntry move) {
-        QueueId queue = move.queue();
-        EntryPlace place = state.placeOf(queue, move.id());
-        if (place == null) {
+        QueuedEntry queued = state.get(move.queue(), move.id());
+        if (queued == null) {
             return CommandOutcome.NOT_FOUND;
         }
-        Bytes movedKey = QueueState.orderKey(queue, place.priority(), place.rankStamp(), move.id());
-        Entry moved = state.get(queue, move.id(), place);
-        Function<Entry, Entry> before = e -> neighbour(queue, orderKey(e), movedKey, true);
-        Function<Entry, Entry> after = e -> neighbour(queue, orderKey(e), movedKey, false);
+        QueueView queue = state.queue(move.queue());
+        Entry moved = queued.entry();
         Entry previous;
         Entry next;
         switch (move.operation()) {
             case MOVE_TOP -> {
                 previous = null;
-                next = before.apply(moved) == null ? null : first(queue, movedKey);
+                next = queue.before(moved) == null ? null : queue.first();
             }
             case MOVE_UP -> {
-                next = before.apply(moved);
-                previous = next == null ? null : before.apply(next);
+                next = queue.before(moved);
+                previous = next == null ? null : queue.before(next);
             }
             case MOVE_DOWN -> {
-                previous = after.apply(moved);
-                next = previous == null ? null : after.apply(previous);
+                previous = queue.after(moved);
+                next = previous == null ? null : queue.after(previous);
             }
             default -> {
                 next = null;
-                previous = after.apply(moved) == null ? null : last(queue, movedKey);
+                previous = queue.after(moved) == null ? null : queue.last();
             }
         }
         if (previous == null && next == null) {
             return CommandOutcome.APPLIED; // the head up, the tail down, or a queue of one: nothing to change
         }
-        Bytes nextKey = next == null ? null : orderKey(next);
-        try (KeyValueIterator<Bytes, byte[]> later = next == null ? null
-                : entries.range(nextKey, Bytes.wrap(QueueKeys.lastOrder(queue)))) {
-            List<Entry> changes = Placement.between(moved, previous, next, entriesAfter(queue, later, nextKey, movedKey));
-            for (Entry changed : changes) {
+        Iterator<Entry> later = next == null ? Collections.emptyIterator() : without(moved, queue.following(next));
+        try {
+            // the changes are listed before any is applied: the walk over later entries is done by then
+            for (Entry changed : Placement.between(moved, previous, next, later)) {
                 reorder(record, changed);
             }
             return CommandOutcome.APPLIED;
@@ -218,12 +204,11 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private CommandOutcome setPriority(Record<byte[], byte[]> record, SetPriority set) {
         List<Entry> changes = new ArrayList<>();
         for (long id : set.ids()) {
-            EntryPlace place = state.placeOf(set.queue(), id);
-            if (place == null) {
+            QueuedEntry queued = state.get(set.queue(), id);
+            if (queued == null) {
                 return CommandOutcome.NOT_FOUND; // all or nothing: checked before anything changes
             }
-            Entry entry = state.get(set.queue(), id, place);
-            changes.add(entry.withOrder(set.priority(), entry.rankStamp()));
+            changes.add(queued.entry().withOrder(set.priority(), queued.entry().rankStamp()));
         }
         changes.forEach(changed -> reorder(record, changed));
         return CommandOutcome.APPLIED;
@@ -231,49 +216,20 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
     private void reorder(Record<byte[], byte[]> record, Entry changed) {
-        EntryPlace place = state.placeOf(changed.queue(), changed.id());
-        state.remove(changed.queue(), changed.id(), place);
-        state.put(changed, place.version());
+        state.put(changed, state.get(changed.queue(), changed.id()).version());
         publish(record, ChangeJson.upsert(changed, null));
     }
 
-    /** The entry just before (or after) the one at key, skipping the entry being moved; null at the end. */
-    private Entry neighbour(QueueId queue, Bytes key, Bytes skipped, boolean before) {
-        Bytes from = before ? Bytes.wrap(QueueKeys.queue(queue)) : key;
-        Bytes to = before ? key : Bytes.wrap(QueueKeys.lastOrder(queue));
-        try (KeyValueIterator<Bytes, byte[]> scan = before ? entries.reverseRange(from, to) : entries.range(from, to)) {
-            while (scan.hasNext()) {
-                KeyValue<Bytes, byte[]> next = scan.next();
-                if (!next.key.equals(key) && !next.key.equals(skipped)) {
-                    return EntryCodec.decode(queue, next.value);
-                }
-            }
-            return null;
-        }
-    }
-
-    private Entry first(QueueId queue, Bytes skipped) {
-        return neighbour(queue, Bytes.wrap(QueueKeys.queue(queue)), skipped, false);
-    }
-
-    private Entry last(QueueId queue, Bytes skipped) {
-        return neighbour(queue, Bytes.wrap(QueueKeys.lastOrder(queue)), skipped, true);
-    }
-
-    /** The entries after 'after' in a range scan, skipping the one being moved. */
-    private static Iterator<Entry> entriesAfter(QueueId queue, KeyValueIterator<Bytes, byte[]> scan, Bytes after,
-                                                Bytes skipped) {
-        if (scan == null) {
-            return Collections.emptyIterator();
-        }
+    /** The entries of an iterator but the moved one. */
+    private static Iterator<Entry> without(Entry moved, Iterator<Entry> entries) {
         return new Iterator<>() {
             private Entry next = advance();
 
             private Entry advance() {
-                while (scan.hasNext()) {
-                    KeyValue<Bytes, byte[]> kv = scan.next();
-                    if (!kv.key.equals(after) && !kv.key.equals(skipped)) {
-                        return EntryCodec.decode(queue, kv.value);
+                while (entries.hasNext()) {
+                    Entry candidate = entries.next();
+                    if (candidate.id() != moved.id()) {
+                        return candidate;
                     }
                 }
                 return null;
@@ -295,12 +251,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     // ---- helpers ----
 
-    private static Long versionOf(EntryPlace place) {
-        return place == null ? null : place.version();
-    }
-
-    private static Bytes orderKey(Entry entry) {
-        return QueueState.orderKey(entry.queue(), entry.priority(), entry.rankStamp(), entry.id());
+    private static Long versionOf(QueuedEntry queued) {
+        return queued == null ? null : queued.version();
     }
 
     private void publish(Record<byte[], byte[]> cause, ChangeJson change) {

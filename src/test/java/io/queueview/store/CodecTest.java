@@ -51,10 +51,12 @@ class CodecTest {
     }
 
     @Test
-    void indexPlacesMarkersAndCountersReadBackEqual() {
-        assertEquals(new EntryPlace(-50, -1, null), EntryPlace.fromBytes(new EntryPlace(-50, -1, null).toBytes()));
-        assertEquals(new EntryPlace(3, 4, 5L), EntryPlace.fromBytes(new EntryPlace(3, 4, 5L).toBytes()));
+    void queuedEntriesMarkersAndCountersReadBackEqual() {
+        for (QueuedEntry queued : new QueuedEntry[] {new QueuedEntry(FULL, null), new QueuedEntry(BARE, Long.MIN_VALUE),
+            new QueuedEntry(FULL, 7L)}) {
+            assertEquals(queued, QueuedEntry.fromBytes(QUEUE, queued.toBytes()));
+        }
         assertEquals(new RemovalMarker(8, 9), RemovalMarker.fromBytes(new RemovalMarker(8, 9).toBytes()));
-        assertEquals(new QueueCounters(1, 2, 3), QueueCounters.fromBytes(new QueueCounters(1, 2, 3).toBytes()));
+        assertEquals(new QueueCounters(2, 3), QueueCounters.fromBytes(new QueueCounters(2, 3).toBytes()));
     }
 }

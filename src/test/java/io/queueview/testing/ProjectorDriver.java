@@ -10,11 +10,12 @@ import io.queueview.query.QueuePartition;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.store.AppliedCommand;
-import io.queueview.store.EntryCodec;
 import io.queueview.store.QueueCounters;
-import io.queueview.store.QueueCountsStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
+import io.queueview.store.QueueView;
+import io.queueview.store.QueueViewStore;
+import io.queueview.store.QueuedEntry;
 import io.queueview.topology.QueueTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -90,14 +91,31 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         return AppliedCommand.fromBytes(outcome).outcome();
     }
 
-    /** Every entry of the queue, in store (= queue) order. */
+    /** Every entry of the queue, read from the entries store (not the view) and sorted in queue order. */
     public synchronized List<Entry> queue(QueueId queue) {
         List<Entry> entries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> scan = store(QueueStores.ENTRIES)
                 .prefixScan(Bytes.wrap(QueueKeys.queue(queue)), new BytesSerializer())) {
-            scan.forEachRemaining(kv -> entries.add(EntryCodec.decode(queue, kv.value)));
+            scan.forEachRemaining(kv -> entries.add(QueuedEntry.fromBytes(queue, kv.value).entry()));
+        }
+        entries.sort(Entry.QUEUE_ORDER);
+        return entries;
+    }
+
+    /** Every entry of the queue as the view in memory holds it, in its order. */
+    public synchronized List<Entry> listed(QueueId queue) {
+        QueueView view = viewStore().view(queue);
+        List<Entry> entries = new ArrayList<>();
+        if (view != null) {
+            view.from(0).forEachRemaining(entries::add);
         }
         return entries;
+    }
+
+    /** How many entries the view in memory holds for the queue: the total the API answers. */
+    public synchronized long total(QueueId queue) {
+        QueueView view = viewStore().view(queue);
+        return view == null ? 0 : view.size();
     }
 
     public List<Long> ids(QueueId queue) {
@@ -141,8 +159,11 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        return new QueuePartition(0, store(QueueStores.ENTRIES), store(QueueStores.INDEX), store(QueueStores.COUNTERS),
-                store(QueueStores.FILTER_INDEX), (QueueCountsStore) driver.getStateStore(QueueStores.COUNTS));
+        return new QueuePartition(0, viewStore());
+    }
+
+    private QueueViewStore viewStore() {
+        return (QueueViewStore) driver.getStateStore(QueueStores.VIEW);
     }
 
     private KeyValueStore<Bytes, byte[]> store(String name) {

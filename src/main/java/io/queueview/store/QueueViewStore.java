@@ -1,0 +1,172 @@
+package io.queueview.store;
+
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
+
+/**
+ * The queues of a partition in memory ({@link QueueView}), as the API reads them: derived from the entries store,
+ * without a changelog, so the projector puts every entry back when its task starts (Kafka Streams runs the
+ * processor's init after restoring the task's logged stores). Held in memory because every event changes about ten
+ * index and count positions: as RocksDB writes through the Streams store wrappers they took most of the projector's
+ * time, and a read from memory needs no decoding.
+ */
+public final class QueueViewStore implements StateStore {
+
+    /** For interactive queries: {@code StoreQueryParameters.fromNameAndType(name, QueueViewStore.TYPE)}. */
+    public static final QueryableStoreType<QueueViewStore> TYPE = new QueryableStoreType<>() {
+        @Override
+        public boolean accepts(StateStore store) {
+            return store instanceof QueueViewStore;
+        }
+
+        @Override
+        public QueueViewStore create(StateStoreProvider provider, String storeName) {
+            List<QueueViewStore> stores = provider.stores(storeName, this);
+            if (stores.size() != 1) {
+                throw new InvalidStateStoreException("expected one " + storeName + " store, found " + stores.size()
+                        + ": ask for one partition");
+            }
+            return stores.get(0);
+        }
+    };
+
+    private final String name;
+    private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
+    private final TextValues texts = new TextValues();
+    private volatile boolean open;
+
+    private QueueViewStore(String name) {
+        this.name = name;
+    }
+
+    public static StoreBuilder<QueueViewStore> builder(String name) {
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<QueueViewStore> withCachingEnabled() {
+                throw new UnsupportedOperationException("the view store has no record cache");
+            }
+
+            @Override
+            public StoreBuilder<QueueViewStore> withCachingDisabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<QueueViewStore> withLoggingEnabled(Map<String, String> config) {
+                throw new UnsupportedOperationException("the view store is derived: it has no changelog");
+            }
+
+            @Override
+            public StoreBuilder<QueueViewStore> withLoggingDisabled() {
+                return this;
+            }
+
+            @Override
+            public QueueViewStore build() {
+                return new QueueViewStore(name);
+            }
+
+            @Override
+            public Map<String, String> logConfig() {
+                return Map.of();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return false;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
+
+    // ---- writes: the projector ----
+
+    /** Queues the entry in place of the one with its id, if any; returns the one replaced, or null. */
+    public QueuedEntry put(QueuedEntry queued) {
+        QueueView view = views.computeIfAbsent(queued.entry().queue(), QueueView::new);
+        return view.put(new QueuedEntry(texts.shared(queued.entry(), view.queue()), queued.version()));
+    }
+
+    /** Takes an entry out; returns it, or null when it is not queued. */
+    public QueuedEntry remove(QueueId queue, long id) {
+        QueueView view = views.get(queue);
+        if (view == null) {
+            return null;
+        }
+        QueuedEntry removed = view.remove(id);
+        if (view.isEmpty()) {
+            views.remove(queue); // a reader holding it meanwhile sees an empty queue, as it is
+        }
+        return removed;
+    }
+
+    public void clear() {
+        views.clear();
+        texts.clear();
+    }
+
+    // ---- reads ----
+
+    /** The queue's view, or null when nothing is queued there. */
+    public QueueView view(QueueId queue) {
+        if (!open) {
+            throw new InvalidStateStoreException("store " + name + " is closed");
+        }
+        return views.get(queue);
+    }
+
+    /** The queued entry, or null. */
+    public QueuedEntry get(QueueId queue, long id) {
+        QueueView view = view(queue);
+        return view == null ? null : view.get(id);
+    }
+
+    // ---- the state store's life ----
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        context.register(root, (key, value) -> {
+            throw new IllegalStateException("the view store has no changelog to restore from");
+        });
+        open = true;
+    }
+
+    @Override
+    public void flush() {
+        // in memory only: nothing to write
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        clear();
+    }
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+}
