@@ -76,7 +76,7 @@ public record Settings(
                 read.replicationFactor("QUEUEVIEW_REPLICATION_FACTOR", embedded ? 1 : -1),
                 read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
                 read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
-                read.integer("QUEUEVIEW_STREAM_THREADS", 1, 1, 64),
+                read.integer("QUEUEVIEW_STREAM_THREADS", 2, 1, 64),
                 read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)));
     }
 

@@ -6,6 +6,7 @@ import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueStores;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -88,6 +89,11 @@ public final class QueueTopology {
         // check, traced or not: 9% of the stream thread in a profile. -1 turns idling off.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Each event is written three times (repartition, changelog, queue-changes): larger, compressed batches mean
+        // fewer and smaller produce requests for the broker, which shares the machine. Measured on the benchmark's
+        // ingest: about +30% over the defaults (16 KiB, uncompressed).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A new application reads the events topic from its beginning: the view is the whole history.

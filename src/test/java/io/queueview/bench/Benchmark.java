@@ -69,7 +69,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
-        for (String arg : args) { // --small; for experiments: --entries=N, --ingest-only
+        for (String arg : args) { // --small; for experiments: --entries=N, --ingest-only (ingest and a restart)
             if (arg.equals("--small")) {
                 options = Options.small(work);
             } else if (arg.startsWith("--entries=")) {
@@ -106,21 +106,22 @@ public final class Benchmark {
             double ingest;
             try (Application app = Application.start(settings)) {
                 ingest = ingestRate(app);
-                if (options.ingestOnly()) {
-                    log.printf("ingest only: %,.0f events/s, %.3f of the parsing consumer%n", ingest, ingest / parsedBefore);
-                    return "";
-                }
-                double parsedAfter = ConsumerLimit.eventsPerSecond(broker.bootstrapServers(), events, options.entries(), true);
-                double parsed = Math.max(parsedBefore, parsedAfter);
+                double parsed = options.ingestOnly() ? parsedBefore : Math.max(parsedBefore,
+                        ConsumerLimit.eventsPerSecond(broker.bootstrapServers(), events, options.entries(), true));
                 figures.put("ingest", Map.of("consumer_bytes_only_per_s", round(bytesOnly),
                         "consumer_parsed_per_s", round(parsed), "queueview_per_s", round(ingest),
                         "queueview_over_parsed", round2(ingest / parsed)));
-                queries = queries(new StoreTarget(app.reader()));
-                http = http(app);
+                queries = options.ingestOnly() ? Map.of() : queries(new StoreTarget(app.reader()));
+                http = options.ingestOnly() ? Map.of() : http(app);
             }
             figures.put("queries", queries);
             figures.put("http", http);
             figures.put("ready_after_restart_s", round2(readySeconds(settings)));
+            if (options.ingestOnly()) {
+                log.println("ingest only: " + figures.get("ingest") + ", ready after restart "
+                        + figures.get("ready_after_restart_s") + " s");
+                return "";
+            }
             Folders.delete(settings.dataDir().resolve("streams"));
             figures.put("ready_after_state_deleted_s", round2(readySeconds(settings)));
             ServiceProcess.measure(options.workDir(), broker.bootstrapServers(), events, options.partitions(),
