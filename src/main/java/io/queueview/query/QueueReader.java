@@ -16,7 +16,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * Answers list and position calls from the queues in memory ({@link QueueView}), walking only what the answer
  * needs: the whole queue from an offset skips priorities and rank_stamp blocks by their counts; a filtered page
  * walks the index of its most selective indexed filter, or the queue itself when it filters only by common
- * values; a total is read where one filter is indexed or counted, and counted along the walk otherwise.
+ * values; a total is read where one filter is indexed or counted, or an indexed one and a counted one, and counted
+ * along the walk otherwise.
  */
 public final class QueueReader {
 
@@ -97,6 +98,14 @@ public final class QueueReader {
             }
             if (only.getKey().counted()) {
                 return window(walk, query.filters(), query, queue.count(only.getKey(), only.getValue()));
+            }
+        }
+        if (driving != null && filters.size() == 2) { // an indexed filter and another: read the pair's count if kept
+            for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
+                if (other.getKey() != driving && other.getKey().counted()) {
+                    long total = queue.count(driving, filters.get(driving), other.getKey(), other.getValue());
+                    return window(walk, query.filters(), query, total);
+                }
             }
         }
         return window(walk, query.filters(), query, -1);

@@ -174,6 +174,19 @@ public final class QueueView {
         throw new IllegalArgumentException(field + " is neither indexed nor counted");
     }
 
+    /**
+     * How many entries have both a value of an indexed field and a value of a counted one (a cluster and an
+     * output_type, say), or -1 when the index value has too few entries to keep such counts: walking them is as
+     * cheap.
+     */
+    public long count(FilterField indexed, Object value, FilterField counted, Object countedValue) {
+        if (!indexed.indexed() || !counted.counted()) {
+            throw new IllegalArgumentException(indexed + " is not indexed or " + counted + " is not counted");
+        }
+        Matches matches = indexes[indexed.ordinal()].get(value);
+        return matches == null ? 0 : matches.count(counted, countedValue);
+    }
+
     /** The entries with this value of an indexed field, in queue order. */
     public Iterator<Entry> matching(FilterField field, Object value) {
         if (!field.indexed()) {
@@ -272,22 +285,38 @@ public final class QueueView {
     /**
      * The entries of one value of an indexed field, in queue order: a sorted array while few (most values of
      * job_id and data_id have one or two entries), a tree beyond. A tree node costs about 40 bytes, an array slot 4.
+     * A tree also counts its entries per value of each counted field, so that a total such as "this cluster and this
+     * output_type" is read rather than counted over thousands of entries.
      */
     private static final class Matches {
         private static final int MOST_IN_ARRAY = 32;
         private Entry[] few = new Entry[1];
         private int size;
         private NavigableSet<Entry> many;
+        /** With the tree: per counted field (by ordinal), value → count. */
+        private Map<Object, long[]>[] counts;
 
+        @SuppressWarnings("unchecked")
         void add(Entry entry) {
             if (many != null) {
                 many.add(entry);
+                countAlso(entry, 1);
                 return;
             }
             if (size == MOST_IN_ARRAY) {
                 many = new TreeSet<>(Entry.QUEUE_ORDER);
-                many.addAll(Arrays.asList(few).subList(0, size));
+                counts = new Map[FIELDS.length];
+                for (FilterField field : FIELDS) {
+                    if (field.counted()) {
+                        counts[field.ordinal()] = new HashMap<>(8);
+                    }
+                }
+                for (Entry earlier : Arrays.asList(few).subList(0, size)) {
+                    many.add(earlier);
+                    countAlso(earlier, 1);
+                }
                 many.add(entry);
+                countAlso(entry, 1);
                 few = null;
                 return;
             }
@@ -303,6 +332,7 @@ public final class QueueView {
         void remove(Entry entry) {
             if (many != null) {
                 many.remove(entry);
+                countAlso(entry, -1);
                 return;
             }
             int at = Arrays.binarySearch(few, 0, size, entry, Entry.QUEUE_ORDER);
@@ -314,6 +344,27 @@ public final class QueueView {
 
         int size() {
             return many != null ? many.size() : size;
+        }
+
+        /** The entries with this value of a counted field, or -1 while they are few (no counts kept). */
+        long count(FilterField field, Object value) {
+            if (counts == null) {
+                return -1;
+            }
+            long[] count = counts[field.ordinal()].get(value);
+            return count == null ? 0 : count[0];
+        }
+
+        private void countAlso(Entry entry, long delta) {
+            for (FilterField field : FIELDS) {
+                Object value = field.counted() ? field.of(entry) : null;
+                if (value != null) {
+                    Map<Object, long[]> perValue = counts[field.ordinal()];
+                    if ((perValue.computeIfAbsent(value, v -> new long[1])[0] += delta) == 0) {
+                        perValue.remove(value);
+                    }
+                }
+            }
         }
 
         Iterator<Entry> iterator() {
