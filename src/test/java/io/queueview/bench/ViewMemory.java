@@ -1,0 +1,55 @@
+package io.queueview.bench;
+
+import io.queueview.queue.Entry;
+import io.queueview.store.QueueViewStore;
+import io.queueview.store.QueuedEntry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The heap the queues in memory take: the benchmark's data set put into one {@link QueueViewStore}, each entry
+ * decoded from its stored bytes as a task's start does (so its texts are fresh copies, as in the service), and the
+ * heap measured after a full collection before and after. Run after {@code mvn -B -DskipTests test-compile}:
+ * {@code java -Xmx4g -cp target/test-classes:target/classes:<test classpath> io.queueview.bench.ViewMemory [entries]}
+ */
+public final class ViewMemory {
+
+    public static void main(String[] args) {
+        int size = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        List<Entry> keys = new ArrayList<>(size); // for the queue of each: kept beside the bytes, shared by nothing
+        List<byte[]> stored = new ArrayList<>(size);
+        for (Iterator<Entry> entries = new BenchData(size, 20_251_201L).entries(); entries.hasNext(); ) {
+            Entry entry = entries.next();
+            keys.add(entry);
+            stored.add(new QueuedEntry(entry, (long) entry.id()).toBytes());
+        }
+        long before = usedAfterCollection(); // the data set in both measurements: the difference is the view
+        QueueViewStore view = QueueViewStore.builder("memory").build();
+        long queued = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < stored.size(); i++) {
+            if (view.put(QueuedEntry.fromBytes(keys.get(i).queue(), stored.get(i))) == null) {
+                queued++;
+            }
+        }
+        long putMillis = (System.nanoTime() - started) / 1_000_000;
+        long after = usedAfterCollection();
+        Reference.reachabilityFence(view); // live until measured
+        System.out.printf("| entries | heap of the view (MiB) | bytes per entry | decode and put, in id order (ms) |%n");
+        System.out.printf("|---:|---:|---:|---:|%n");
+        System.out.printf("| %,d | %,.0f | %,d | %,d |%n", queued, (after - before) / 1048576.0,
+                (after - before) / Math.max(1, queued), putMillis);
+    }
+
+    private static long usedAfterCollection() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
