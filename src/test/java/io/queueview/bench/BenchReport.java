@@ -22,6 +22,9 @@ final class BenchReport {
         row(out, "plain KafkaConsumer, each value parsed (events/s)", ingest.get("consumer_parsed_per_s"), "");
         row(out, "queueview, start to every entry queryable, exactly_once_v2 (events/s)", ingest.get("queueview_per_s"), "");
         row(out, "queueview / parsing consumer", ingest.get("queueview_over_parsed"), ">= 0.25");
+        row(out, "Kafka Streams floor: parse, repartition, one logged RocksDB write, queueview's settings (events/s)",
+                ingest.get("streams_floor_per_s"), "");
+        row(out, "queueview / Streams floor", ingest.get("queueview_over_streams_floor"), "");
         row(out, "ready after a clean restart (s)", figures.get("ready_after_restart_s"), "<= 10");
         row(out, "ready after the local state is deleted: changelog restore (s)", figures.get("ready_after_state_deleted_s"), "");
         row(out, "peak RSS of the benchmark JVM: broker, queueview and clients (MiB)", figures.get("peak_rss_mib"), "");

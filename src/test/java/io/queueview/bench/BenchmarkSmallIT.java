@@ -23,6 +23,7 @@ class BenchmarkSmallIT {
         JsonNode figures = new ObjectMapper().readTree(options.jsonOut().toFile());
         assertTrue(figures.at("/ingest/queueview_per_s").asDouble() > 0);
         assertTrue(figures.at("/ingest/consumer_parsed_per_s").asDouble() > 0);
+        assertTrue(figures.at("/ingest/streams_floor_per_s").asDouble() > 0);
         assertTrue(figures.at("/http/requests_per_s").asDouble() > 0);
         assertTrue(figures.at("/http/errors").asLong() == 0);
         assertTrue(figures.get("ready_after_restart_s").asDouble() > 0);
