@@ -13,8 +13,7 @@ import java.util.List;
 /**
  * The heap the queues in memory take: the benchmark's data set put into one {@link QueueViewStore}, each entry
  * decoded from its stored bytes as a task's start does (so its texts are fresh copies, as in the service), and the
- * heap measured after a full collection before and after. Run after {@code mvn -B -DskipTests test-compile}:
- * {@code java -Xmx4g -cp target/test-classes:target/classes:<test classpath> io.queueview.bench.ViewMemory [entries]}
+ * heap measured after a full collection before and after. The command is in README "Benchmarks".
  */
 public final class ViewMemory {
 
