@@ -1,6 +1,7 @@
 package io.queueview.bench;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
 import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueuedEntry;
 import java.lang.management.ManagementFactory;
@@ -19,11 +20,11 @@ public final class ViewMemory {
 
     public static void main(String[] args) {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        List<Entry> keys = new ArrayList<>(size); // for the queue of each: kept beside the bytes, shared by nothing
+        List<QueueId> queues = new ArrayList<>(size); // the stored bytes hold no queue: its key does
         List<byte[]> stored = new ArrayList<>(size);
         for (Iterator<Entry> entries = new BenchData(size, 20_251_201L).entries(); entries.hasNext(); ) {
             Entry entry = entries.next();
-            keys.add(entry);
+            queues.add(entry.queue());
             stored.add(new QueuedEntry(entry, (long) entry.id()).toBytes());
         }
         long before = usedAfterCollection(); // the data set in both measurements: the difference is the view
@@ -31,7 +32,7 @@ public final class ViewMemory {
         long queued = 0;
         long started = System.nanoTime();
         for (int i = 0; i < stored.size(); i++) {
-            if (view.put(QueuedEntry.fromBytes(keys.get(i).queue(), stored.get(i))) == null) {
+            if (view.put(QueuedEntry.fromBytes(queues.get(i), stored.get(i))) == null) {
                 queued++;
             }
         }
