@@ -34,7 +34,7 @@ public final class QueueView {
     private final Map<Long, QueuedEntry> byId = new HashMap<>();
     /** Per field (by ordinal): value → its entries in queue order (indexed fields) or its count (counted). */
     private final Map<Object, Matches>[] indexes;
-    private final Map<Object, long[]>[] counts;
+    private final TypeCounts counts = new TypeCounts();
     private final long[] byPriority = new long[PRIORITIES];
     private final Blocks[] blocks = new Blocks[PRIORITIES];
 
@@ -42,12 +42,9 @@ public final class QueueView {
     QueueView(QueueId queue) {
         this.queue = queue;
         indexes = new Map[FIELDS.length];
-        counts = new Map[FIELDS.length];
         for (FilterField field : FIELDS) {
             if (field.indexed()) {
                 indexes[field.ordinal()] = new HashMap<>();
-            } else if (field.counted()) {
-                counts[field.ordinal()] = new HashMap<>();
             }
         }
     }
@@ -86,40 +83,29 @@ public final class QueueView {
     private void link(Entry entry) {
         order.add(entry);
         for (FilterField field : FIELDS) {
-            Object value = field.indexed() || field.counted() ? field.of(entry) : null;
-            if (value == null) {
-                continue;
-            }
-            if (field.indexed()) {
+            Object value = field.indexed() ? field.of(entry) : null;
+            if (value != null) {
                 indexes[field.ordinal()].computeIfAbsent(value, v -> new Matches()).add(entry);
-            } else {
-                counts[field.ordinal()].computeIfAbsent(value, v -> new long[1])[0]++;
             }
         }
+        counts.add(entry, 1);
         count(entry, 1);
     }
 
     private void unlink(Entry entry) {
         order.remove(entry);
         for (FilterField field : FIELDS) {
-            Object value = field.indexed() || field.counted() ? field.of(entry) : null;
-            if (value == null) {
-                continue;
-            }
-            if (field.indexed()) {
+            Object value = field.indexed() ? field.of(entry) : null;
+            if (value != null) {
                 Map<Object, Matches> index = indexes[field.ordinal()];
                 Matches matches = index.get(value);
                 matches.remove(entry);
                 if (matches.size() == 0) {
                     index.remove(value);
                 }
-            } else {
-                Map<Object, long[]> perValue = counts[field.ordinal()];
-                if (--perValue.get(value)[0] == 0) {
-                    perValue.remove(value);
-                }
             }
         }
+        counts.add(entry, -1);
         count(entry, -1);
     }
 
@@ -168,8 +154,7 @@ public final class QueueView {
             return matches == null ? 0 : matches.size();
         }
         if (field.counted()) {
-            long[] count = counts[field.ordinal()].get(value);
-            return count == null ? 0 : count[0];
+            return counts.count(field, value);
         }
         throw new IllegalArgumentException(field + " is neither indexed nor counted");
     }
@@ -293,30 +278,24 @@ public final class QueueView {
         private Entry[] few = new Entry[1];
         private int size;
         private NavigableSet<Entry> many;
-        /** With the tree: per counted field (by ordinal), value → count. */
-        private Map<Object, long[]>[] counts;
+        /** Kept with the tree. */
+        private TypeCounts counts;
 
-        @SuppressWarnings("unchecked")
         void add(Entry entry) {
             if (many != null) {
                 many.add(entry);
-                countAlso(entry, 1);
+                counts.add(entry, 1);
                 return;
             }
             if (size == MOST_IN_ARRAY) {
                 many = new TreeSet<>(Entry.QUEUE_ORDER);
-                counts = new Map[FIELDS.length];
-                for (FilterField field : FIELDS) {
-                    if (field.counted()) {
-                        counts[field.ordinal()] = new HashMap<>(8);
-                    }
-                }
+                counts = new TypeCounts();
                 for (Entry earlier : Arrays.asList(few).subList(0, size)) {
                     many.add(earlier);
-                    countAlso(earlier, 1);
+                    counts.add(earlier, 1);
                 }
                 many.add(entry);
-                countAlso(entry, 1);
+                counts.add(entry, 1);
                 few = null;
                 return;
             }
@@ -332,7 +311,7 @@ public final class QueueView {
         void remove(Entry entry) {
             if (many != null) {
                 many.remove(entry);
-                countAlso(entry, -1);
+                counts.add(entry, -1);
                 return;
             }
             int at = Arrays.binarySearch(few, 0, size, entry, Entry.QUEUE_ORDER);
@@ -348,18 +327,32 @@ public final class QueueView {
 
         /** The entries with this value of a counted field, or -1 while they are few (no counts kept). */
         long count(FilterField field, Object value) {
-            if (counts == null) {
-                return -1;
-            }
-            long[] count = counts[field.ordinal()].get(value);
-            return count == null ? 0 : count[0];
+            return counts == null ? -1 : counts.count(field, value);
         }
 
-        private void countAlso(Entry entry, long delta) {
+        Iterator<Entry> iterator() {
+            return many != null ? many.iterator() : Arrays.asList(few).subList(0, size).iterator();
+        }
+    }
+
+    /** Counts per value of each counted field (the types); a count that reaches 0 is dropped. */
+    private static final class TypeCounts {
+        @SuppressWarnings("unchecked")
+        private final Map<Object, long[]>[] perField = new Map[FIELDS.length];
+
+        TypeCounts() {
+            for (FilterField field : FIELDS) {
+                if (field.counted()) {
+                    perField[field.ordinal()] = new HashMap<>(8);
+                }
+            }
+        }
+
+        void add(Entry entry, long delta) {
             for (FilterField field : FIELDS) {
                 Object value = field.counted() ? field.of(entry) : null;
                 if (value != null) {
-                    Map<Object, long[]> perValue = counts[field.ordinal()];
+                    Map<Object, long[]> perValue = perField[field.ordinal()];
                     if ((perValue.computeIfAbsent(value, v -> new long[1])[0] += delta) == 0) {
                         perValue.remove(value);
                     }
@@ -367,8 +360,9 @@ public final class QueueView {
             }
         }
 
-        Iterator<Entry> iterator() {
-            return many != null ? many.iterator() : Arrays.asList(few).subList(0, size).iterator();
+        long count(FilterField field, Object value) {
+            long[] count = perField[field.ordinal()].get(value);
+            return count == null ? 0 : count[0];
         }
     }
 

@@ -25,7 +25,7 @@ public final class ViewMemory {
         for (Iterator<Entry> entries = new BenchData(size, 20_251_201L).entries(); entries.hasNext(); ) {
             Entry entry = entries.next();
             queues.add(entry.queue());
-            stored.add(new QueuedEntry(entry, (long) entry.id()).toBytes());
+            stored.add(new QueuedEntry(entry, entry.id()).toBytes());
         }
         long before = usedAfterCollection(); // the data set in both measurements: the difference is the view
         QueueViewStore view = QueueViewStore.builder("memory").build();
