@@ -3,20 +3,20 @@ package io.queueview.app;
 import static org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
 
 import io.javalin.Javalin;
-import io.queueview.command.KafkaQueueWriter;
-import io.queueview.command.QueueWriter;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
+import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
+import io.queueview.query.QueueUnavailable;
 import io.queueview.query.StreamsLocalStores;
 import io.queueview.topology.QueueTopology;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.queueview.write.KafkaQueueWriter;
+import io.queueview.write.QueueWriter;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,8 +83,14 @@ public final class Application implements AutoCloseable {
         }
         tokens = AccessTokens.load(settings);
 
-        // application.server must name this instance's HTTP address, so the port is settled before either starts.
-        HostInfo self = new HostInfo(settings.advertisedHost(), httpPort(settings));
+        // The HTTP server binds its port first (0 = any free one): application.server must name it. Until the view
+        // is attached below, calls answer 503 "starting".
+        AtomicReference<LocalStores> view = new AtomicReference<>();
+        AtomicReference<QueueWriter> writes = new AtomicReference<>();
+        reader = new QueueReader(new StartingStores(view));
+        http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
+                command -> attached(writes).submit(command), Clock.systemUTC());
+        HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port()));
 
@@ -97,25 +103,22 @@ public final class Application implements AutoCloseable {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
         });
-        reader = new QueueReader(stores);
         commands = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
-        QueueWriter writer = new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
-                settings.writeTimeout());
-        http = ApiServer.start(settings.httpHost(), self.port(), tokens.tokens(), reader, writer, Clock.systemUTC());
+        writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(), settings.writeTimeout()));
+        view.set(stores);
         streams.start();
     }
 
-    private static int httpPort(Settings settings) throws IOException {
-        if (settings.httpPort() != 0) {
-            return settings.httpPort();
+    private static QueueWriter attached(AtomicReference<QueueWriter> writes) {
+        QueueWriter writer = writes.get();
+        if (writer == null) {
+            throw new QueueUnavailable("the view is starting; retry shortly");
         }
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(settings.httpHost()))) {
-            return probe.getLocalPort();
-        }
+        return writer;
     }
 
     /** Waits until the view can answer lists; false when it did not within the timeout. */
@@ -148,20 +151,30 @@ public final class Application implements AutoCloseable {
         return reader;
     }
 
+    /** Closes what was started, in the reverse order; a part that fails to close is logged and the rest still close. */
     @Override
     public void close() {
         if (http != null) {
-            http.stop();
+            closeLogged("the HTTP server", http::stop);
         }
         if (commands != null) {
-            commands.close(CLOSE_TIMEOUT);
+            closeLogged("the commands producer", () -> commands.close(CLOSE_TIMEOUT));
         }
         if (streams != null) {
             // Leave the group: a restarted instance then gets its partitions at once, not after the session timeout.
-            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(LEAVE_GROUP));
+            closeLogged("Kafka Streams", () -> streams.close(
+                    CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(LEAVE_GROUP)));
         }
         if (broker != null) {
-            broker.close();
+            closeLogged("the embedded broker", broker::close);
+        }
+    }
+
+    private static void closeLogged(String part, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.error("could not close {}", part, e);
         }
     }
 }

@@ -2,6 +2,10 @@ package io.queueview.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.queueview.queue.ClusterType;
+import io.queueview.queue.JobType;
+import io.queueview.queue.OutputType;
+import io.queueview.queue.QueueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +28,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class DemoData {
 
     static final List<String> PROJECTS = List.of("demo-project-1", "demo-project-2", "demo-project-3");
-    private static final List<String> QUEUE_TYPES = List.of("PROCESSOR", "INTERNAL", "RESIM");
+    private static final List<QueueType> QUEUE_TYPES = List.of(QueueType.values());
     private static final String[] PROCESSORS = {"lane-detection", "traffic-light-labeling", "lidar-camera-fusion",
         "pedestrian-tracking", "map-change-detection"};
-    private static final String[] OUTPUT_TYPES = {"DATA_MARK", "OPEN_DATA", "DATA_SET", "REPLAY_SIM", "PLOT_DATA"};
-    private static final String[] JOB_TYPES = {"PACKAGE_IMPORT", "PACKAGE_DELETE", "SCENARIO_AUTO_MINING",
-        "SCENARIO_TO_SIM", "FRAME_EXTRACT", "SCENARIO_EXTRACT"};
+    private static final OutputType[] OUTPUT_TYPES = OutputType.values();
+    private static final JobType[] JOB_TYPES = JobType.values();
     private static final int[] PRIORITIES = {-50, -10, 0, 0, 0, 5, 10, 20, 50};
     private static final int ENTRIES_PER_QUEUE = 35;
     private static final long FIRST_RANK_STAMP = 1_764_547_200_000L; // 2025-12-01T00:00:00Z
@@ -66,29 +69,30 @@ final class DemoData {
         List<ObjectNode> events = new ArrayList<>();
         for (String project : PROJECTS) {
             long id = 1;
-            for (String queueType : QUEUE_TYPES) {
+            for (QueueType queueType : QUEUE_TYPES) {
                 for (int i = 0; i < ENTRIES_PER_QUEUE; i++, id++) {
                     ObjectNode event = json.createObjectNode()
                             .put("event_type", "JOB_ENQUEUED").put("project_id", project)
-                            .put("queue_type", queueType).put("id", id).put("version", 1)
+                            .put("queue_type", queueType.name()).put("id", id).put("version", 1)
                             .put("job_id", 10_000 + id * 7)
                             .put("priority", PRIORITIES[random.nextInt(PRIORITIES.length)])
                             .put("rank_stamp", FIRST_RANK_STAMP + i * 60_000L + random.nextInt(1000))
                             .put("resource_spec", random.nextBoolean() ? "1Core_4GiB" : "4Core_16GiB")
                             .put("workspace_id", "ws-" + (1 + random.nextInt(3)))
                             .put("data_id", String.format("DPK%07d", 1 + random.nextInt(40)));
-                    if (queueType.equals("INTERNAL")) {
-                        event.put("job_type", JOB_TYPES[random.nextInt(JOB_TYPES.length)]);
+                    if (queueType == QueueType.INTERNAL) {
+                        event.put("job_type", JOB_TYPES[random.nextInt(JOB_TYPES.length)].name());
                     } else {
                         event.put("processor_id", 100 + random.nextInt(PROCESSORS.length))
                                 .put("processor_name", PROCESSORS[random.nextInt(PROCESSORS.length)])
                                 .put("source", random.nextBoolean() ? "USER" : "SCHEDULE")
-                                .put("output_type", queueType.equals("RESIM")
-                                        ? "REPLAY_SIM" : OUTPUT_TYPES[random.nextInt(OUTPUT_TYPES.length)]);
+                                .put("output_type", queueType == QueueType.RESIM
+                                        ? OutputType.REPLAY_SIM.name()
+                                        : OUTPUT_TYPES[random.nextInt(OUTPUT_TYPES.length)].name());
                     }
                     if (random.nextInt(3) > 0) {
                         boolean modelArts = random.nextBoolean();
-                        event.put("cluster_type", modelArts ? "MODELARTS" : "CCE")
+                        event.put("cluster_type", (modelArts ? ClusterType.MODELARTS : ClusterType.CCE).name())
                                 .put("cluster_id", (modelArts ? "ma-pool-" : "cce-cluster-") + (1 + random.nextInt(3)));
                     }
                     events.add(event);
@@ -111,6 +115,6 @@ final class DemoData {
 
     /** Ids run through the queues in turn: 1..35 PROCESSOR, 36..70 INTERNAL, 71..105 RESIM. */
     private static String queueTypeOf(long id) {
-        return QUEUE_TYPES.get((int) ((id - 1) / ENTRIES_PER_QUEUE));
+        return QUEUE_TYPES.get((int) ((id - 1) / ENTRIES_PER_QUEUE)).name();
     }
 }

@@ -9,9 +9,13 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs queueview until Ctrl-C / SIGTERM: settings from the environment, then {@link Application}. */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEMO_WAIT = Duration.ofSeconds(30);
@@ -32,6 +36,7 @@ public final class Main {
         try {
             app = Application.start(settings);
         } catch (Exception e) {
+            LOG.error("could not start", e); // with its cause chain: the message alone rarely says why
             System.err.println("queueview: could not start: " + e.getMessage());
             System.exit(1);
             return;

@@ -3,6 +3,7 @@ package io.queueview.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import java.io.IOException;

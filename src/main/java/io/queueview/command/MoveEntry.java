@@ -1,5 +1,6 @@
 package io.queueview.command;
 
+import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;
 
 /** Move one entry of a queue (PUT .../queuing-jobs/{id}). */

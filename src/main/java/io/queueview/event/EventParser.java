@@ -56,18 +56,18 @@ public final class EventParser {
             QueueId queue = new QueueId(projectId, queueType);
             long id = requiredLong("id");
             Long version = optionalLong("version");
-            Long eventTime = optionalLong("event_time");
+            optionalLong("event_time"); // checked (an integer when sent), not kept: no rule of the view reads it
             return switch (type) {
                 case "JOB_ENQUEUED" -> new JobEnqueued(new Entry(queue, id,
                         requiredLong("job_id"), priority(true), requiredLong("rank_stamp"),
                         optionalLong("processor_id"), optionalText("source"), optionalText("processor_name"),
                         optionalText("job_type"), optionalText("data_id"), optionalText("output_type"),
                         optionalText("resource_spec"), optionalText("workspace_id"),
-                        optionalText("cluster_type"), optionalText("cluster_id")), version, eventTime);
-                case "JOB_UPDATED" -> new JobUpdated(queue, id, version, eventTime,
+                        optionalText("cluster_type"), optionalText("cluster_id")), version);
+                case "JOB_UPDATED" -> new JobUpdated(queue, id, version,
                         priority(false), optionalLong("rank_stamp"), optionalText("resource_spec"),
                         optionalText("cluster_type"), optionalText("cluster_id"));
-                case "JOB_DEQUEUED" -> new JobDequeued(queue, id, version, eventTime, optionalText("reason"));
+                case "JOB_DEQUEUED" -> new JobDequeued(queue, id, version, optionalText("reason"));
                 default -> throw new ContractViolation(
                         "event_type '" + type + "' is not JOB_ENQUEUED, JOB_UPDATED or JOB_DEQUEUED");
             };

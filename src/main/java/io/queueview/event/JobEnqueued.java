@@ -4,7 +4,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 
 /** An entry joins its queue (or, with a greater version, replaces what the view holds for it). */
-public record JobEnqueued(Entry entry, Long version, Long eventTime) implements QueueEvent {
+public record JobEnqueued(Entry entry, Long version) implements QueueEvent {
 
     @Override
     public QueueId queue() {

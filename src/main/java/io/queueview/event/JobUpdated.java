@@ -4,7 +4,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 
 /** Changes the fields it carries (non-null here) of a queued entry and leaves the others as they are. */
-public record JobUpdated(QueueId queue, long id, Long version, Long eventTime,
+public record JobUpdated(QueueId queue, long id, Long version,
                          Integer priority, Long rankStamp, String resourceSpec, String clusterType, String clusterId)
         implements QueueEvent {
 
@@ -12,7 +12,7 @@ public record JobUpdated(QueueId queue, long id, Long version, Long eventTime,
         return entry
                 .withOrder(priority != null ? priority : entry.priority(),
                         rankStamp != null ? rankStamp : entry.rankStamp())
-                .withPlacement(resourceSpec != null ? resourceSpec : entry.resourceSpec(),
+                .withResources(resourceSpec != null ? resourceSpec : entry.resourceSpec(),
                         clusterType != null ? clusterType : entry.clusterType(),
                         clusterId != null ? clusterId : entry.clusterId());
     }

@@ -15,7 +15,4 @@ public sealed interface QueueEvent permits JobEnqueued, JobUpdated, JobDequeued 
 
     /** Grows with every change of the entry; null when the scheduler does not version its events. */
     Long version();
-
-    /** Epoch ms when the scheduler made the change; null when not sent. */
-    Long eventTime();
 }

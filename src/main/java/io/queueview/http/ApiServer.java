@@ -2,8 +2,11 @@ package io.queueview.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.queueview.command.QueueWriter;
 import io.queueview.query.QueueReader;
+import io.queueview.query.QueueUnavailable;
+import io.queueview.write.CommandPending;
+import io.queueview.write.KafkaUnavailable;
+import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +38,15 @@ public final class ApiServer {
             config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
             config.routes.get("/health/live", ctx -> ctx.result("live"));
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
+            // one handler per failure type; the 5xx ones log the failure once, with its cause
             config.routes.exception(ApiError.class, ApiServer::answer);
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                answer(ApiError.internal(), ctx);
-            });
+            config.routes.exception(QueueUnavailable.class, (e, ctx) ->
+                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
+            config.routes.exception(CommandPending.class, (e, ctx) ->
+                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
+            config.routes.exception(KafkaUnavailable.class, (e, ctx) ->
+                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
+            config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, ApiError.internal(), e));
             config.routes.error(404, ctx -> answerUnlessAnswered(ctx,
                     ApiError.notFound("no such path: " + ctx.path())));
             config.routes.error(405, ctx -> answerUnlessAnswered(ctx,
@@ -56,6 +63,20 @@ public final class ApiServer {
             throw ApiError.unavailable("the view is not ready: starting, restoring or rebalancing");
         }
         ctx.result("ready");
+    }
+
+    /**
+     * Answers a failure that is the server's side (5xx) and logs it once with its cause chain: the method and path
+     * say which call, never a header (tokens stay out of the log). A queue that is briefly unavailable is a warning,
+     * anything else an error.
+     */
+    private static void fail(Context ctx, ApiError answer, Exception failure) {
+        if (answer.status() == 503) {
+            LOG.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), failure.getMessage(), failure.getCause());
+        } else {
+            LOG.error("{} {} answered {}", ctx.method(), ctx.path(), answer.status(), failure);
+        }
+        answer(answer, ctx);
     }
 
     private static void answer(ApiError error, Context ctx) {

@@ -2,19 +2,18 @@ package io.queueview.http;
 
 import io.queueview.query.Filters;
 import io.queueview.query.ListQuery;
+import io.queueview.queue.ClusterType;
+import io.queueview.queue.JobType;
+import io.queueview.queue.OutputType;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Validates the list call's query parameters (API.md section 1) into a {@link ListQuery}. */
 final class ListParams {
-
-    static final Set<String> OUTPUT_TYPES = Set.of("DATA_MARK", "OPEN_DATA", "DATA_SET", "REPLAY_SIM", "PLOT_DATA");
-    static final Set<String> JOB_TYPES = Set.of("PACKAGE_IMPORT", "PACKAGE_DELETE", "SCENARIO_AUTO_MINING",
-            "SCENARIO_TO_SIM", "FRAME_EXTRACT", "SCENARIO_EXTRACT");
-    static final Set<String> CLUSTER_TYPES = Set.of("CCE", "MODELARTS");
 
     private final Map<String, List<String>> params;
 
@@ -42,12 +41,12 @@ final class ListParams {
 
     private ListQuery query(String projectId) {
         QueueType queueType = queueType();
-        String clusterType = oneOf("cluster_type", CLUSTER_TYPES);
+        String clusterType = oneOf("cluster_type", ClusterType.class);
         String clusterId = text("cluster_id");
-        if ("MODELARTS".equals(clusterType) && clusterId == null) {
+        if (ClusterType.MODELARTS.name().equals(clusterType) && clusterId == null) {
             throw ApiError.badRequest("cluster_id is required when cluster_type is MODELARTS");
         }
-        Filters filters = new Filters(jobId(), oneOf("output_type", OUTPUT_TYPES), oneOf("job_type", JOB_TYPES),
+        Filters filters = new Filters(jobId(), oneOf("output_type", OutputType.class), oneOf("job_type", JobType.class),
                 text("data_id"), text("processor_name"), clusterType, clusterId);
         int limit = integer("limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
         int offset = integer("offset", 0, 0, Integer.MAX_VALUE);
@@ -55,15 +54,24 @@ final class ListParams {
     }
 
     private QueueType queueType() {
-        String value = text("queue_type");
+        return queueType(text("queue_type"));
+    }
+
+    /** A queue_type, from the query or a body. @throws ApiError 400 when it is missing or not a queue type */
+    static QueueType queueType(String value) {
         if (value == null) {
-            throw ApiError.badRequest("queue_type is required: one of PROCESSOR, INTERNAL, RESIM");
+            throw ApiError.badRequest("queue_type is required: one of " + words(QueueType.class));
         }
         QueueType type = QueueType.named(value);
         if (type == null) {
-            throw ApiError.badRequest("queue_type '" + value + "' is not one of PROCESSOR, INTERNAL, RESIM");
+            throw ApiError.badRequest("queue_type '" + value + "' is not one of " + words(QueueType.class));
         }
         return type;
+    }
+
+    /** The words of an enumeration, for an error message: "A, B, C". */
+    static String words(Class<? extends Enum<?>> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
     }
 
     private Long jobId() {
@@ -78,10 +86,10 @@ final class ListParams {
         }
     }
 
-    private String oneOf(String name, Set<String> allowed) {
+    private String oneOf(String name, Class<? extends Enum<?>> words) {
         String value = text(name);
-        if (value != null && !allowed.contains(value)) {
-            throw ApiError.badRequest(name + " '" + value + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+        if (value != null && Arrays.stream(words.getEnumConstants()).noneMatch(word -> word.name().equals(value))) {
+            throw ApiError.badRequest(name + " '" + value + "' is not one of " + words(words));
         }
         return value;
     }

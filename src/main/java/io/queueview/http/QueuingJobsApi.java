@@ -1,22 +1,18 @@
 package io.queueview.http;
 
 import io.javalin.http.Context;
-import io.queueview.command.CommandOutcome;
-import io.queueview.command.CommandPending;
 import io.queueview.command.MoveEntry;
 import io.queueview.command.QueueCommand;
-import io.queueview.command.QueueWriter;
 import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.QueueReader;
-import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** The Job Queue API's calls on /v1.0/{project_id}/data/queuing-jobs: authorize, validate, answer. */
 final class QueuingJobsApi {
@@ -41,7 +37,7 @@ final class QueuingJobsApi {
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(answer(() -> reader.list(query)), clock.instant()));
+        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), clock.instant()));
     }
 
     /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
@@ -53,7 +49,7 @@ final class QueuingJobsApi {
         long id = WriteBodies.id(ctx.pathParam("id"));
         QueueType type = ListParams.queueType(ctx.queryParamMap());
         QueueId queue = new QueueId(ListParams.projectId(projectId), type);
-        EntryPosition position = answer(() -> reader.entry(queue, id))
+        EntryPosition position = reader.entry(queue, id)
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, clock.instant()));
     }
@@ -64,7 +60,7 @@ final class QueuingJobsApi {
         long id = WriteBodies.id(ctx.pathParam("id"));
         MoveEntry move = WriteBodies.move(projectId, id, ctx.contentType(), ctx.bodyAsBytes());
         submit(move, List.of(id));
-        Optional<EntryPosition> now = answer(() -> reader.entry(move.queue(), id));
+        Optional<EntryPosition> now = reader.entry(move.queue(), id);
         ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, clock.instant()))
                 .orElseGet(() -> ApiJson.metaOnly(clock.instant())));
     }
@@ -84,17 +80,12 @@ final class QueuingJobsApi {
     }
 
     private void submit(QueueCommand command, List<Long> ids) {
-        CommandOutcome outcome;
-        try {
-            outcome = answer(() -> writer.submit(command));
-        } catch (CommandPending pending) {
-            throw ApiError.unavailable(pending.getMessage());
-        }
-        switch (outcome) {
+        switch (writer.submit(command)) {
+            case APPLIED -> { }
             case NOT_FOUND -> throw notQueued(command.queue(), ids);
             case NO_ROOM -> throw ApiError.conflict("the move needs a rank_stamp beyond the range of a Long; "
                     + "nothing changed");
-            default -> { }
+            default -> throw new IllegalStateException("unknown command outcome");
         }
     }
 
@@ -102,13 +93,5 @@ final class QueuingJobsApi {
         return ApiError.notFound((ids.size() == 1 ? "entry " + ids.get(0) + " is not" : "not every one of " + ids + " is")
                 + " queued in the " + queue.type() + " queue of project " + queue.projectId()
                 + (ids.size() == 1 ? "" : "; nothing changed"));
-    }
-
-    private static <T> T answer(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (QueueUnavailable e) {
-            throw ApiError.unavailable(e.getMessage());
-        }
     }
 }

@@ -3,11 +3,10 @@ package io.queueview.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.command.MoveEntry;
-import io.queueview.command.MoveOperation;
 import io.queueview.command.SetPriority;
 import io.queueview.queue.Entry;
+import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;
-import io.queueview.queue.QueueType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,7 +33,7 @@ final class WriteBodies {
             }
         }
         throw ApiError.badRequest("operation_type " + (operation == null ? "is required" : "'" + operation + "' is not")
-                + " one of MOVE_TOP, MOVE_TAIL, MOVE_UP, MOVE_DOWN");
+                + " one of " + ListParams.words(MoveOperation.class));
     }
 
     /** {"ids": [1, 2], "priority": 50, "queue_type": "..."}; ids given twice count once. */
@@ -88,13 +87,7 @@ final class WriteBodies {
     }
 
     private static QueueId queue(String projectId, JsonNode json) {
-        String name = text(json, "queue_type");
-        QueueType type = QueueType.named(name);
-        if (type == null) {
-            throw ApiError.badRequest("queue_type " + (name == null ? "is required" : "'" + name + "' is not")
-                    + " one of PROCESSOR, INTERNAL, RESIM");
-        }
-        return new QueueId(ListParams.projectId(projectId), type);
+        return new QueueId(ListParams.projectId(projectId), ListParams.queueType(text(json, "queue_type")));
     }
 
     private static String text(JsonNode json, String field) {

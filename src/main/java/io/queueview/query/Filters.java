@@ -12,10 +12,6 @@ public record Filters(Long jobId, String outputType, String jobType, String data
 
     public static final Filters NONE = new Filters(null, null, null, null, null, null, null);
 
-    public boolean none() {
-        return equals(NONE);
-    }
-
     public boolean matches(Entry entry) {
         return (jobId == null || jobId == entry.jobId())
                 && matches(outputType, entry.outputType())

@@ -1,7 +1,7 @@
 package io.queueview.query;
 
-import io.queueview.store.QueueViewStore;
+import io.queueview.store.QueueViews;
 
-/** The partition that holds a queue: its number, and its queues in memory. */
-public record QueuePartition(int partition, QueueViewStore view) {
+/** The partition that holds a queue: its number, and its queues in memory, read-only. */
+public record QueuePartition(int partition, QueueViews views) {
 }

@@ -3,23 +3,30 @@ package io.queueview.query;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.store.FilterField;
-import io.queueview.store.QueueView;
-import io.queueview.store.QueuedEntry;
+import io.queueview.store.QueueRead;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * Answers list and position calls from the queues in memory ({@link QueueView}), walking only what the answer
+ * Answers list and position calls from the queues in memory ({@link QueueRead}, under the queue's read lock), walking only what the answer
  * needs: the whole queue from an offset skips priorities and rank_stamp blocks by their counts; a filtered page
  * walks the index of its most selective indexed filter, or the queue itself when it filters only by common
  * values; a total is read where one filter is indexed or counted, or an indexed one and a counted one, and counted
  * along the walk otherwise.
  */
 public final class QueueReader {
+
+    /**
+     * Room a page's list starts with: most pages are short (the default limit is 10, a filtered page may match
+     * few), so a 200-entry page grows its list rather than every page allocating 200 slots.
+     */
+    private static final int PAGE_CAPACITY = 64;
 
     private final LocalStores stores;
 
@@ -33,11 +40,7 @@ public final class QueueReader {
 
     /** @throws QueueUnavailable when this instance cannot answer for the queue now */
     public Page list(ListQuery query) {
-        QueueView view = view(query.queue());
-        if (view == null) {
-            return new Page(List.of(), 0, query.offset(), query.limit());
-        }
-        return view.read(queue -> page(queue, query));
+        return read(query.queue(), queue -> page(queue, query));
     }
 
     /**
@@ -46,22 +49,18 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Optional<EntryPosition> entry(QueueId queue, long id) {
-        QueueView view = view(queue);
-        if (view == null) {
-            return Optional.empty();
-        }
-        return view.read(entries -> {
-            QueuedEntry queued = entries.get(id);
-            return queued == null ? Optional.empty() : Optional.of(
-                    new EntryPosition(queued.entry(), entries.ahead(queued.entry()) + 1, entries.size()));
+        return read(queue, entries -> {
+            Entry entry = entries.entry(id);
+            return entry == null ? Optional.empty()
+                    : Optional.of(new EntryPosition(entry, entries.ahead(entry) + 1, entries.size()));
         });
     }
 
-    /** The queue in memory, or null when nothing is queued there. */
-    private QueueView view(QueueId queue) {
+    /** Runs a query on the queue in memory under its read lock. */
+    private <T> T read(QueueId queue, Function<QueueRead, T> query) {
         QueuePartition partition = stores.partitionOf(queue);
         try {
-            return partition.view().view(queue);
+            return partition.views().read(queue, query);
         } catch (InvalidStateStoreException e) {
             // a store closed under a read: its partition is moving (a rebalance)
             throw new QueueUnavailable("the stores of queue " + queue + " are moving (" + e.getMessage()
@@ -69,10 +68,10 @@ public final class QueueReader {
         }
     }
 
-    private static Page page(QueueView queue, ListQuery query) {
+    private static Page page(QueueRead queue, ListQuery query) {
         Map<FilterField, Object> filters = query.filters().byField();
         if (filters.isEmpty()) {
-            List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
+            List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
             Iterator<Entry> walk = queue.from(query.offset());
             while (page.size() < query.limit() && walk.hasNext()) {
                 page.add(walk.next());
@@ -94,32 +93,35 @@ public final class QueueReader {
         if (filters.size() == 1) {
             Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
             if (driving != null) {
-                return window(walk, null, query, drivingCount); // every entry of the index matches
+                return window(walk, null, query, OptionalLong.of(drivingCount)); // every entry of the index matches
             }
             if (only.getKey().counted()) {
-                return window(walk, query.filters(), query, queue.count(only.getKey(), only.getValue()));
+                return window(walk, query.filters(), query,
+                        OptionalLong.of(queue.count(only.getKey(), only.getValue())));
             }
         }
         if (driving != null && filters.size() == 2) { // an indexed filter and another: read the pair's count if kept
             for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
                 if (other.getKey() != driving && other.getKey().counted()) {
-                    long total = queue.count(driving, filters.get(driving), other.getKey(), other.getValue());
-                    return window(walk, query.filters(), query, total);
+                    return window(walk, query.filters(), query,
+                            queue.count(driving, filters.get(driving), other.getKey(), other.getValue()));
                 }
             }
         }
-        return window(walk, query.filters(), query, -1);
+        return window(walk, query.filters(), query, OptionalLong.empty());
     }
 
     /**
      * The page of the entries of a walk that match (all of them when filters is null); the total is given, or
-     * counted to the end of the walk when it is -1.
+     * counted to the end of the walk when it is not known.
      */
-    private static Page window(Iterator<Entry> walk, Filters filters, ListQuery query, long total) {
+    private static Page window(Iterator<Entry> walk, Filters filters, ListQuery query, OptionalLong knownTotal) {
         long end = (long) query.offset() + query.limit();
-        List<Entry> page = new ArrayList<>(Math.min(query.limit(), 64));
+        // with a known total the walk stops after the page; otherwise it goes on, counting
+        long stopAt = knownTotal.isPresent() ? Math.min(end, knownTotal.getAsLong()) : Long.MAX_VALUE;
+        List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
         long matched = 0;
-        while (walk.hasNext() && (total < 0 || matched < Math.min(end, total))) {
+        while (walk.hasNext() && matched < stopAt) {
             Entry entry = walk.next();
             if (filters != null && !filters.matches(entry)) {
                 continue;
@@ -129,6 +131,6 @@ public final class QueueReader {
             }
             matched++;
         }
-        return new Page(List.copyOf(page), total >= 0 ? total : matched, query.offset(), query.limit());
+        return new Page(List.copyOf(page), knownTotal.orElse(matched), query.offset(), query.limit());
     }
 }

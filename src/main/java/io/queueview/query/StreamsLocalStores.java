@@ -1,9 +1,9 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
-import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
+import io.queueview.store.QueueViewStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serdes;

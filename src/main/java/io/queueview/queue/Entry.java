@@ -50,7 +50,8 @@ public record Entry(
                 outputType, resourceSpec, workspaceId, clusterType, clusterId);
     }
 
-    public Entry withPlacement(String resourceSpec, String clusterType, String clusterId) {
+    /** The entry with the cluster and resources the scheduler assigned it. */
+    public Entry withResources(String resourceSpec, String clusterType, String clusterId) {
         return new Entry(queue, id, jobId, priority, rankStamp, processorId, source, processorName, jobType, dataId,
                 outputType, resourceSpec, workspaceId, clusterType, clusterId);
     }

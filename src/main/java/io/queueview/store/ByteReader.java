@@ -3,25 +3,25 @@ package io.queueview.store;
 import java.nio.charset.StandardCharsets;
 
 /** Reads what {@link ByteWriter} wrote, in the same order. */
-final class ByteReader {
+public final class ByteReader {
 
     private final byte[] bytes;
     private int position;
 
-    ByteReader(byte[] bytes, int position) {
+    public ByteReader(byte[] bytes, int position) {
         this.bytes = bytes;
         this.position = position;
     }
 
-    int getByte() {
+    public int getByte() {
         return bytes[position++] & 0xFF;
     }
 
-    int getShort() {
+    public int getShort() {
         return (getByte() << 8) | getByte();
     }
 
-    int getInt() {
+    public int getInt() {
         int value = 0;
         for (int i = 0; i < 4; i++) {
             value = (value << 8) | getByte();
@@ -29,7 +29,7 @@ final class ByteReader {
         return value;
     }
 
-    long getLong() {
+    public long getLong() {
         long value = 0;
         for (int i = 0; i < 8; i++) {
             value = (value << 8) | getByte();
@@ -37,7 +37,7 @@ final class ByteReader {
         return value;
     }
 
-    String getString() {
+    public String getString() {
         int length = 0;
         for (int shift = 0; ; shift += 7) {
             int b = getByte();
@@ -51,7 +51,7 @@ final class ByteReader {
         return value;
     }
 
-    int position() {
+    public int position() {
         return position;
     }
 }

@@ -4,29 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Appends big-endian fixed-width numbers and length-prefixed strings to a growing byte array. */
-final class ByteWriter {
+public final class ByteWriter {
 
     private byte[] bytes;
     private int size;
 
-    ByteWriter(int capacity) {
+    public ByteWriter(int capacity) {
         bytes = new byte[capacity];
     }
 
-    ByteWriter putByte(int value) {
+    public ByteWriter putByte(int value) {
         ensure(1);
         bytes[size++] = (byte) value;
         return this;
     }
 
-    ByteWriter putShort(int value) {
+    public ByteWriter putShort(int value) {
         ensure(2);
         bytes[size++] = (byte) (value >>> 8);
         bytes[size++] = (byte) value;
         return this;
     }
 
-    ByteWriter putInt(int value) {
+    public ByteWriter putInt(int value) {
         ensure(4);
         for (int shift = 24; shift >= 0; shift -= 8) {
             bytes[size++] = (byte) (value >>> shift);
@@ -34,7 +34,7 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter putLong(long value) {
+    public ByteWriter putLong(long value) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             bytes[size++] = (byte) (value >>> shift);
@@ -42,7 +42,7 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter putBytes(byte[] value) {
+    public ByteWriter putBytes(byte[] value) {
         ensure(value.length);
         System.arraycopy(value, 0, bytes, size, value.length);
         size += value.length;
@@ -50,7 +50,7 @@ final class ByteWriter {
     }
 
     /** A string as its UTF-8 length (variable-length int) and bytes. */
-    ByteWriter putString(String value) {
+    public ByteWriter putString(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         int length = utf8.length;
         while ((length & ~0x7F) != 0) {
@@ -61,7 +61,7 @@ final class ByteWriter {
         return putBytes(utf8);
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 

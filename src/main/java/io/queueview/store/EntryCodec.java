@@ -24,7 +24,7 @@ public final class EntryCodec {
         return read(new ByteReader(bytes, 0), queue);
     }
 
-    static void write(ByteWriter writer, Entry entry) {
+    public static void write(ByteWriter writer, Entry entry) {
         String[] texts = texts(entry);
         int present = entry.processorId() != null ? 1 : 0;
         for (int i = 0; i < texts.length; i++) {
@@ -44,7 +44,7 @@ public final class EntryCodec {
         }
     }
 
-    static Entry read(ByteReader reader, QueueId queue) {
+    public static Entry read(ByteReader reader, QueueId queue) {
         int format = reader.getByte();
         if (format != FORMAT) {
             throw new IllegalStateException("unknown entry format " + format);

@@ -2,12 +2,14 @@ package io.queueview.store;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueOrder;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -17,11 +19,12 @@ import java.util.function.Function;
  * field (in queue order too), counts per value of each counted field, and counts per priority and rank_stamp
  * block, so that an offset or a position skips whole blocks and walks at most one.
  * <p>
- * Written by the stream thread that owns the queue's partition, read by HTTP threads: writes take the write lock,
- * a query runs whole under the read lock ({@link #read}), so a page and its total come from one state. The stream
- * thread may read without the lock: nobody else writes.
+ * Written by the stream thread that owns the queue's partition, read by HTTP threads: writes take the write lock;
+ * other threads reach the reads only through a {@link QueueRead}, which exists only while {@link #read} holds the
+ * read lock, so a page and its total come from one state. The stream thread reads neighbours for moves
+ * ({@link QueueOrder}) without the lock: nobody else writes.
  */
-public final class QueueView {
+public final class QueueView implements QueueOrder {
 
     /** Width of a rank_stamp block in the counts: 2^16 ms, about a minute of enqueues. */
     static final int BLOCK_BITS = 16;
@@ -120,35 +123,40 @@ public final class QueueView {
 
     // ---- reads ----
 
-    /** Runs a query under the read lock: whatever it reads of this view is of one moment. */
-    public <T> T read(Function<QueueView, T> query) {
+    /**
+     * Runs a query under the read lock: whatever it reads of this view is of one moment. The {@link QueueRead} it
+     * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock.
+     */
+    <T> T read(Function<QueueRead, T> query) {
         lock.readLock().lock();
+        QueueRead read = new QueueRead(this);
         try {
-            return query.apply(this);
+            return query.apply(read);
         } finally {
+            read.close();
             lock.readLock().unlock();
         }
     }
 
-    public QueueId queue() {
+    QueueId queue() {
         return queue;
     }
 
-    public long size() {
+    long size() {
         return order.size();
     }
 
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return order.isEmpty();
     }
 
-    /** The queued entry with this id, or null. */
-    public QueuedEntry get(long id) {
+    /** The queued entry with this id, or null; for the stream thread (the only writer), or under the read lock. */
+    QueuedEntry get(long id) {
         return byId.get(id);
     }
 
     /** How many entries have this value of an indexed or counted field. */
-    public long count(FilterField field, Object value) {
+    long count(FilterField field, Object value) {
         if (field.indexed()) {
             Matches matches = indexes[field.ordinal()].get(value);
             return matches == null ? 0 : matches.size();
@@ -161,19 +169,19 @@ public final class QueueView {
 
     /**
      * How many entries have both a value of an indexed field and a value of a counted one (a cluster and an
-     * output_type, say), or -1 when the index value has too few entries to keep such counts: walking them is as
+     * output_type, say); empty when the index value has too few entries to keep such counts: walking them is as
      * cheap.
      */
-    public long count(FilterField indexed, Object value, FilterField counted, Object countedValue) {
+    OptionalLong count(FilterField indexed, Object value, FilterField counted, Object countedValue) {
         if (!indexed.indexed() || !counted.counted()) {
             throw new IllegalArgumentException(indexed + " is not indexed or " + counted + " is not counted");
         }
         Matches matches = indexes[indexed.ordinal()].get(value);
-        return matches == null ? 0 : matches.count(counted, countedValue);
+        return matches == null ? OptionalLong.of(0) : matches.count(counted, countedValue);
     }
 
     /** The entries with this value of an indexed field, in queue order. */
-    public Iterator<Entry> matching(FilterField field, Object value) {
+    Iterator<Entry> matching(FilterField field, Object value) {
         if (!field.indexed()) {
             throw new IllegalArgumentException(field + " is not indexed");
         }
@@ -182,7 +190,7 @@ public final class QueueView {
     }
 
     /** The entries in queue order from a 0-based offset: whole priorities and blocks are skipped by their counts. */
-    public Iterator<Entry> from(long offset) {
+    Iterator<Entry> from(long offset) {
         if (offset <= 0) {
             return order.iterator();
         }
@@ -210,7 +218,7 @@ public final class QueueView {
     }
 
     /** How many entries come before this queued one. */
-    public long ahead(Entry entry) {
+    long ahead(Entry entry) {
         int slot = slot(entry.priority());
         long ahead = 0;
         for (int higher = 0; higher < slot; higher++) {
@@ -226,25 +234,27 @@ public final class QueueView {
 
     // ---- neighbours, for moves (the stream thread) ----
 
-    /** The first entry, or null when the queue is empty. */
+    @Override
     public Entry first() {
         return order.isEmpty() ? null : order.first();
     }
 
+    @Override
     public Entry last() {
         return order.isEmpty() ? null : order.last();
     }
 
-    /** The entry just before this one in queue order, or null. */
+    @Override
     public Entry before(Entry entry) {
         return order.lower(entry);
     }
 
+    @Override
     public Entry after(Entry entry) {
         return order.higher(entry);
     }
 
-    /** The entries after this one, in queue order. */
+    @Override
     public Iterator<Entry> following(Entry entry) {
         return order.tailSet(entry, false).iterator();
     }
@@ -325,9 +335,9 @@ public final class QueueView {
             return many != null ? many.size() : size;
         }
 
-        /** The entries with this value of a counted field, or -1 while they are few (no counts kept). */
-        long count(FilterField field, Object value) {
-            return counts == null ? -1 : counts.count(field, value);
+        /** The entries with this value of a counted field; empty while they are few (no counts kept). */
+        OptionalLong count(FilterField field, Object value) {
+            return counts == null ? OptionalLong.empty() : OptionalLong.of(counts.count(field, value));
         }
 
         Iterator<Entry> iterator() {

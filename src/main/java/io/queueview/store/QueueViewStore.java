@@ -1,10 +1,10 @@
 package io.queueview.store;
 
-import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -21,8 +21,29 @@ import org.apache.kafka.streams.state.internals.StateStoreProvider;
  */
 public final class QueueViewStore implements StateStore {
 
-    /** For interactive queries: {@code StoreQueryParameters.fromNameAndType(name, QueueViewStore.TYPE)}. */
-    public static final QueryableStoreType<QueueViewStore> TYPE = new QueryableStoreType<>() {
+    /**
+     * For interactive queries, {@code StoreQueryParameters.fromNameAndType(name, QueueViewStore.TYPE)}: the
+     * read-only {@link QueueViews} of one partition, never the store.
+     */
+    public static final QueryableStoreType<QueueViews> TYPE = new QueryableStoreType<>() {
+        @Override
+        public boolean accepts(StateStore store) {
+            return store instanceof QueueViewStore;
+        }
+
+        @Override
+        public QueueViews create(StateStoreProvider provider, String storeName) {
+            List<QueueViewStore> stores = provider.stores(storeName, ITSELF);
+            if (stores.size() != 1) {
+                throw new InvalidStateStoreException("expected one " + storeName + " store, found " + stores.size()
+                        + ": ask for one partition");
+            }
+            return stores.get(0).readOnly();
+        }
+    };
+
+    /** How {@link #TYPE} finds the store behind the facade it hands out. */
+    private static final QueryableStoreType<QueueViewStore> ITSELF = new QueryableStoreType<>() {
         @Override
         public boolean accepts(StateStore store) {
             return store instanceof QueueViewStore;
@@ -30,12 +51,7 @@ public final class QueueViewStore implements StateStore {
 
         @Override
         public QueueViewStore create(StateStoreProvider provider, String storeName) {
-            List<QueueViewStore> stores = provider.stores(storeName, this);
-            if (stores.size() != 1) {
-                throw new InvalidStateStoreException("expected one " + storeName + " store, found " + stores.size()
-                        + ": ask for one partition");
-            }
-            return stores.get(0);
+            throw new UnsupportedOperationException("query the view through QueueViewStore.TYPE");
         }
     };
 
@@ -43,6 +59,7 @@ public final class QueueViewStore implements StateStore {
     private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
     private final TextValues texts = new TextValues();
     private volatile boolean open;
+    private final QueueViews readOnly = this::read;
 
     private QueueViewStore(String name) {
         this.name = name;
@@ -118,20 +135,37 @@ public final class QueueViewStore implements StateStore {
         texts.clear();
     }
 
-    // ---- reads ----
+    // ---- reads: the stream thread ----
 
-    /** The queue's view, or null when nothing is queued there. */
+    /** The queue's view, or null when nothing is queued there; for the stream thread, which alone writes it. */
     public QueueView view(QueueId queue) {
-        if (!open) {
-            throw new InvalidStateStoreException("store " + name + " is closed");
-        }
+        checkOpen();
         return views.get(queue);
     }
 
-    /** The queued entry, or null. */
+    /** The queued entry, or null; for the stream thread. */
     public QueuedEntry get(QueueId queue, long id) {
         QueueView view = view(queue);
         return view == null ? null : view.get(id);
+    }
+
+    // ---- reads: any thread ----
+
+    /** The read-only face of this store, for queries on other threads. */
+    public QueueViews readOnly() {
+        return readOnly;
+    }
+
+    private <T> T read(QueueId queue, Function<QueueRead, T> query) {
+        checkOpen();
+        QueueView view = views.get(queue);
+        return (view != null ? view : new QueueView(queue)).read(query); // an empty queue when nothing is queued
+    }
+
+    private void checkOpen() {
+        if (!open) {
+            throw new InvalidStateStoreException("store " + name + " is closed");
+        }
     }
 
     // ---- the state store's life ----

@@ -1,5 +1,6 @@
 package io.queueview.topology;
 
+import io.queueview.command.AppliedCommand;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.MoveEntry;
@@ -10,20 +11,15 @@ import io.queueview.event.JobEnqueued;
 import io.queueview.event.JobUpdated;
 import io.queueview.event.QueueEvent;
 import io.queueview.queue.Entry;
-import io.queueview.queue.Placement;
-import io.queueview.store.AppliedCommand;
-import io.queueview.store.EventCodec;
+import io.queueview.queue.MoveRule;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
-import io.queueview.store.QueueView;
 import io.queueview.store.QueuedEntry;
 import io.queueview.store.RemovalMarker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
@@ -164,39 +160,13 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         if (queued == null) {
             return CommandOutcome.NOT_FOUND;
         }
-        QueueView queue = state.queue(move.queue());
-        Entry moved = queued.entry();
-        Entry previous;
-        Entry next;
-        switch (move.operation()) {
-            case MOVE_TOP -> {
-                previous = null;
-                next = queue.before(moved) == null ? null : queue.first();
-            }
-            case MOVE_UP -> {
-                next = queue.before(moved);
-                previous = next == null ? null : queue.before(next);
-            }
-            case MOVE_DOWN -> {
-                previous = queue.after(moved);
-                next = previous == null ? null : queue.after(previous);
-            }
-            default -> {
-                next = null;
-                previous = queue.after(moved) == null ? null : queue.last();
-            }
-        }
-        if (previous == null && next == null) {
-            return CommandOutcome.APPLIED; // the head up, the tail down, or a queue of one: nothing to change
-        }
-        Iterator<Entry> later = next == null ? Collections.emptyIterator() : without(moved, queue.following(next));
         try {
-            // the changes are listed before any is applied: the walk over later entries is done by then
-            for (Entry changed : Placement.between(moved, previous, next, later)) {
+            // the rule lists every change before any is applied: its walk of the queue is over by then
+            for (Entry changed : MoveRule.apply(queued.entry(), move.operation(), state.queue(move.queue()))) {
                 reorder(record, changed);
             }
             return CommandOutcome.APPLIED;
-        } catch (Placement.NoRoom e) {
+        } catch (MoveRule.NoRoom e) {
             return CommandOutcome.NO_ROOM;
         }
     }
@@ -218,35 +188,6 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private void reorder(Record<byte[], byte[]> record, Entry changed) {
         state.put(changed, state.get(changed.queue(), changed.id()).version());
         publish(record, ChangeJson.upsert(changed, null));
-    }
-
-    /** The entries of an iterator but the moved one. */
-    private static Iterator<Entry> without(Entry moved, Iterator<Entry> entries) {
-        return new Iterator<>() {
-            private Entry next = advance();
-
-            private Entry advance() {
-                while (entries.hasNext()) {
-                    Entry candidate = entries.next();
-                    if (candidate.id() != moved.id()) {
-                        return candidate;
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Entry next() {
-                Entry current = next;
-                next = advance();
-                return current;
-            }
-        };
     }
 
     // ---- helpers ----

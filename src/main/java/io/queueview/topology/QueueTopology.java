@@ -1,9 +1,8 @@
 package io.queueview.topology;
 
 import io.queueview.config.Settings;
-import io.queueview.store.EventCodec;
-import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueStores;
+import io.queueview.store.QueueViewStore;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;

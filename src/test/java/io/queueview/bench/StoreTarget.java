@@ -4,7 +4,6 @@ import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.Page;
 import io.queueview.query.QueueReader;
-import io.queueview.queue.Entry;
 import java.util.List;
 import java.util.Optional;
 

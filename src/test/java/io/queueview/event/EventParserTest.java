@@ -30,19 +30,19 @@ class EventParserTest {
                 .with("output_type", "DATA_MARK").with("resource_spec", "1Core_4GiB").with("workspace_id", "w")
                 .with("cluster_type", "CCE").with("cluster_id", "c").bytes());
         assertEquals(new JobEnqueued(new Entry(QUEUE, 5, 5, -50, -7, 11L, "UI", "lane", "FRAME_EXTRACT", "DPK1",
-                "DATA_MARK", "1Core_4GiB", "w", "CCE", "c"), 3L, 99L), event);
+                "DATA_MARK", "1Core_4GiB", "w", "CCE", "c"), 3L), event);
     }
 
     @Test
     void readsUpdatedWithOnlyTheFieldsItCarries() throws ContractViolation {
         QueueEvent event = EventParser.parse(updated("p", "PROCESSOR", 5).with("priority", 7).bytes());
-        assertEquals(new JobUpdated(QUEUE, 5, null, null, 7, null, null, null, null), event);
+        assertEquals(new JobUpdated(QUEUE, 5, null, 7, null, null, null, null), event);
     }
 
     @Test
     void readsDequeuedWithAnyReason() throws ContractViolation {
         QueueEvent event = EventParser.parse(dequeued("p", "RESIM", 5).version(2).with("reason", "PREEMPTED").bytes());
-        assertEquals(new JobDequeued(new QueueId("p", QueueType.RESIM), 5, 2L, null, "PREEMPTED"), event);
+        assertEquals(new JobDequeued(new QueueId("p", QueueType.RESIM), 5, 2L, "PREEMPTED"), event);
     }
 
     @Test

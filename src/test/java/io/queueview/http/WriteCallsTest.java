@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.queueview.command.CommandPending;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.write.CommandPending;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static io.queueview.testing.EventJson.updated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.queueview.command.MoveEntry;
-import io.queueview.command.MoveOperation;
 import io.queueview.queue.Entry;
+import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.EventJson;
@@ -52,7 +52,7 @@ class QueueReaderTest {
                             MoveOperation.values()[random.nextInt(4)]));
                 }
             }
-            List<Entry> queue = driver.queue(QUEUE);
+            List<Entry> queue = driver.stored(QUEUE); // the model: the stored entries, sorted and filtered here
             for (int q = 0; q < 300; q++) {
                 Filters filters = filters(random);
                 int limit = 1 + random.nextInt(random.nextBoolean() ? 5 : 60);

@@ -2,10 +2,6 @@ package io.queueview.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.queueview.event.JobDequeued;
-import io.queueview.event.JobEnqueued;
-import io.queueview.event.JobUpdated;
-import io.queueview.event.QueueEvent;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
@@ -31,23 +27,8 @@ class CodecTest {
 
     @Test
     void entryKeepsLongAndNonAsciiText() {
-        Entry text = FULL.withPlacement("规格".repeat(500), "NEW_CLUSTER_KIND", "");
+        Entry text = FULL.withResources("规格".repeat(500), "NEW_CLUSTER_KIND", "");
         assertEquals(text, EntryCodec.decode(QUEUE, EntryCodec.encode(text)));
-    }
-
-    @Test
-    void everyEventKindReadsBackEqual() {
-        QueueEvent[] events = {
-            new JobEnqueued(FULL, 3L, 1_700_000_000_000L),
-            new JobEnqueued(BARE, null, null),
-            new JobUpdated(QUEUE, 7, 4L, null, -2, 99L, "2Core_8GiB", "CCE", "c-2"),
-            new JobUpdated(QUEUE, 7, null, 5L, null, null, null, null, null),
-            new JobDequeued(QUEUE, 7, 5L, 6L, "DISPATCHED"),
-            new JobDequeued(QUEUE, 7, null, null, null),
-        };
-        for (QueueEvent event : events) {
-            assertEquals(event, EventCodec.decode(EventCodec.encode(event)));
-        }
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.queueview.testing;
 
 import io.javalin.Javalin;
-import io.queueview.command.QueueWriter;
 import io.queueview.http.ApiServer;
 import io.queueview.http.Caller;
 import io.queueview.http.Tokens;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
+import io.queueview.write.QueueWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

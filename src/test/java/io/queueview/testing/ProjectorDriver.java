@@ -1,22 +1,26 @@
 package io.queueview.testing;
 
+import io.queueview.command.AppliedCommand;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.QueueCommand;
-import io.queueview.command.QueueWriter;
 import io.queueview.config.Settings;
+import io.queueview.query.Filters;
+import io.queueview.query.ListQuery;
 import io.queueview.query.LocalStores;
+import io.queueview.query.Page;
 import io.queueview.query.QueuePartition;
+import io.queueview.query.QueueReader;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
-import io.queueview.store.AppliedCommand;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
-import io.queueview.store.QueueView;
 import io.queueview.store.QueueViewStore;
+import io.queueview.store.QueueViews;
 import io.queueview.store.QueuedEntry;
 import io.queueview.topology.QueueTopology;
+import io.queueview.write.QueueWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,8 +95,23 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         return AppliedCommand.fromBytes(outcome).outcome();
     }
 
-    /** Every entry of the queue, read from the entries store (not the view) and sorted in queue order. */
+    /** Every entry of the queue as the API lists it: pages of the view in memory, read as the list call reads. */
     public synchronized List<Entry> queue(QueueId queue) {
+        QueueReader reader = new QueueReader(this);
+        List<Entry> entries = new ArrayList<>();
+        Page page;
+        do {
+            page = reader.list(new ListQuery(queue, Filters.NONE, ListQuery.MAX_LIMIT, entries.size()));
+            entries.addAll(page.entries());
+        } while (!page.entries().isEmpty() && entries.size() < page.total());
+        return entries;
+    }
+
+    /**
+     * Every entry of the queue as the entries store holds it (what the view is rebuilt from), sorted in queue
+     * order: to check that the view and the store agree.
+     */
+    public synchronized List<Entry> stored(QueueId queue) {
         List<Entry> entries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> scan = store(QueueStores.ENTRIES)
                 .prefixScan(Bytes.wrap(QueueKeys.queue(queue)), new BytesSerializer())) {
@@ -102,20 +121,9 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         return entries;
     }
 
-    /** Every entry of the queue as the view in memory holds it, in its order. */
-    public synchronized List<Entry> listed(QueueId queue) {
-        QueueView view = viewStore().view(queue);
-        List<Entry> entries = new ArrayList<>();
-        if (view != null) {
-            view.from(0).forEachRemaining(entries::add);
-        }
-        return entries;
-    }
-
-    /** How many entries the view in memory holds for the queue: the total the API answers. */
+    /** The total the list call answers for the queue. */
     public synchronized long total(QueueId queue) {
-        QueueView view = viewStore().view(queue);
-        return view == null ? 0 : view.size();
+        return new QueueReader(this).list(new ListQuery(queue, Filters.NONE, 1, 0)).total();
     }
 
     public List<Long> ids(QueueId queue) {
@@ -159,11 +167,12 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        return new QueuePartition(0, viewStore());
+        return new QueuePartition(0, views());
     }
 
-    private QueueViewStore viewStore() {
-        return (QueueViewStore) driver.getStateStore(QueueStores.VIEW);
+    /** The queues in memory, read-only, as interactive queries get them. */
+    public QueueViews views() {
+        return ((QueueViewStore) driver.getStateStore(QueueStores.VIEW)).readOnly();
     }
 
     private KeyValueStore<Bytes, byte[]> store(String name) {

@@ -1,4 +1,4 @@
-package io.queueview.command;
+package io.queueview.write;
 
 /**
  * A command that was accepted (it is on the queue-commands topic and will apply in order) but was not applied

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.MoveEntry;
-import io.queueview.command.MoveOperation;
 import io.queueview.queue.Entry;
+import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.ProjectorDriver;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Property tests of the move rule, through the whole topology: over random queues full of equal priorities and
+ * Property tests of move commands, through the whole topology: over random queues full of equal priorities and
  * rank_stamps, every move puts the entry exactly where asked, changes nothing but priorities and rank_stamps,
  * and publishes each entry it changed.
  */
-class MoveRuleTest {
+class MoveCommandsTest {
 
     private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +68,7 @@ class MoveRuleTest {
                 assertEquals(expected, after.stream().map(Entry::id).toList(), what);
                 assertOnlyOrderFieldsChanged(before, after, what);
                 assertPublishedExactlyTheChanged(before, after, driver.changes(), what);
-                assertEquals(after, driver.listed(QUEUE), what); // the view in memory agrees with the stored entries
+                assertEquals(after, driver.stored(QUEUE), what); // the view in memory agrees with the stored entries
             }
         }
     }

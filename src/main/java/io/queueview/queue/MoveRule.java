@@ -1,12 +1,18 @@
 package io.queueview.queue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * The move rule: where a moved entry goes is said only with priority and rank_stamp, so that any reader of the
- * queue order (this view, a dispatcher following queue-changes) serves the new order.
+ * The move rule: which neighbours a move puts an entry between, and the priority and rank_stamp that put it there.
+ * A new place is said only with priority and rank_stamp, so that any reader of the queue order (this view, a
+ * dispatcher following queue-changes) serves the new order.
+ *
+ * <p>The neighbours: MOVE_TOP goes before the first entry, MOVE_TAIL after the last, MOVE_UP between the two
+ * entries before it, MOVE_DOWN between the two after it. The head moved up or to the top, the tail moved down or
+ * to the tail, and the only entry of a queue stay where they are (nothing changes).
  *
  * <p>To put entry x between neighbours {@code previous} and {@code next} (either may be absent):
  * <ul>
@@ -21,9 +27,33 @@ import java.util.List;
  *       their order.</li>
  * </ul>
  */
-public final class Placement {
+public final class MoveRule {
 
-    private Placement() {
+    private MoveRule() {
+    }
+
+    /**
+     * The entries a move changes: the moved one (unless it keeps its values), then any entries shifted to make
+     * room; empty when the entry stays where it is.
+     *
+     * @param moved a queued entry of {@code queue}
+     */
+    public static List<Entry> apply(Entry moved, MoveOperation operation, QueueOrder queue) throws NoRoom {
+        Entry before = queue.before(moved);
+        Entry after = queue.after(moved);
+        Neighbours around = switch (operation) { // exhaustive: a new operation does not compile without its rule
+            case MOVE_TOP -> new Neighbours(null, before == null ? null : queue.first());
+            case MOVE_TAIL -> new Neighbours(after == null ? null : queue.last(), null);
+            case MOVE_UP -> new Neighbours(before == null ? null : queue.before(before), before);
+            case MOVE_DOWN -> new Neighbours(after, after == null ? null : queue.after(after));
+        };
+        Entry previous = around.previous();
+        Entry next = around.next();
+        if (previous == null && next == null) {
+            return List.of();
+        }
+        return between(moved, previous, next,
+                next == null ? Collections.emptyIterator() : without(moved, queue.following(next)));
     }
 
     /** Thrown when the rule would need a rank_stamp beyond the range of a Long. */
@@ -41,7 +71,7 @@ public final class Placement {
      * @return the entries that change: the moved one (unless it keeps its values), then any entries shifted to
      *         make room
      */
-    public static List<Entry> between(Entry moved, Entry previous, Entry next, Iterator<Entry> later) throws NoRoom {
+    static List<Entry> between(Entry moved, Entry previous, Entry next, Iterator<Entry> later) throws NoRoom {
         try {
             if (previous == null && next == null) {
                 return List.of();
@@ -77,6 +107,39 @@ public final class Placement {
         }
         candidates.add(moved.withOrder(previous.priority(), previous.rankStamp()));
         return candidates;
+    }
+
+    /** Where a moved entry goes: after previous and before next; null at the head or the tail. */
+    private record Neighbours(Entry previous, Entry next) {
+    }
+
+    /** The entries of an iterator but the moved one (it may follow its new neighbour, as in a move down). */
+    private static Iterator<Entry> without(Entry moved, Iterator<Entry> entries) {
+        return new Iterator<>() {
+            private Entry next = advance();
+
+            private Entry advance() {
+                while (entries.hasNext()) {
+                    Entry candidate = entries.next();
+                    if (candidate.id() != moved.id()) {
+                        return candidate;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry current = next;
+                next = advance();
+                return current;
+            }
+        };
     }
 
     private static List<Entry> makeRoom(Entry placed, Entry next, Iterator<Entry> later) {

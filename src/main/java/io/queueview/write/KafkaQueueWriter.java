@@ -1,8 +1,11 @@
-package io.queueview.command;
+package io.queueview.write;
 
+import io.queueview.command.AppliedCommand;
+import io.queueview.command.CommandJson;
+import io.queueview.command.CommandOutcome;
+import io.queueview.command.QueueCommand;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueUnavailable;
-import io.queueview.store.AppliedCommand;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import java.nio.charset.StandardCharsets;
@@ -95,10 +98,13 @@ public final class KafkaQueueWriter implements QueueWriter {
                 QueueKeys.queue(command.queue()), CommandJson.encode(command));
         try {
             return producer.send(record).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             // not acknowledged: it may or may not be on the topic, so say neither "done" nor "nothing happened"
-            throw new CommandPending("the command could not be confirmed by Kafka (" + e.getMessage()
-                    + "); list the queue to see whether it applied");
+            throw new KafkaUnavailable("Kafka did not acknowledge the command within " + wait.toMillis()
+                    + " ms (is the broker reachable?); list the queue to see whether it applied", e);
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailable("Kafka refused the command (" + e.getCause().getMessage()
+                    + "); list the queue to see whether it applied", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandPending("interrupted while submitting the command");

@@ -1,4 +1,4 @@
-package io.queueview.command;
+package io.queueview.queue;
 
 /** Where a move takes one entry (API.md section 2). */
 public enum MoveOperation {

@@ -1,4 +1,4 @@
-package io.queueview.store;
+package io.queueview.topology;
 
 import io.queueview.event.JobDequeued;
 import io.queueview.event.JobEnqueued;
@@ -6,6 +6,9 @@ import io.queueview.event.JobUpdated;
 import io.queueview.event.QueueEvent;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.store.ByteReader;
+import io.queueview.store.ByteWriter;
+import io.queueview.store.EntryCodec;
 
 /**
  * The binary form of a validated event on the repartition topic, so the projector never parses JSON twice.
@@ -25,7 +28,7 @@ public final class EventCodec {
         int kind = event instanceof JobEnqueued ? ENQUEUED : event instanceof JobUpdated ? UPDATED : DEQUEUED;
         writer.putByte(kind).putString(event.queue().projectId()).putByte(event.queue().type().code());
         putNullableLong(writer, event.version());
-        putNullableLong(writer, event.eventTime());
+        writer.putByte(0); // where event_time was kept: never read, the slot stays so that older records decode
         if (event instanceof JobEnqueued e) {
             EntryCodec.write(writer, e.entry());
         } else if (event instanceof JobUpdated e) {
@@ -48,17 +51,17 @@ public final class EventCodec {
         int kind = reader.getByte();
         QueueId queue = new QueueId(reader.getString(), QueueType.ofCode((byte) reader.getByte()));
         Long version = nullableLong(reader);
-        Long eventTime = nullableLong(reader);
+        nullableLong(reader); // the event_time slot of older records
         return switch (kind) {
-            case ENQUEUED -> new JobEnqueued(EntryCodec.read(reader, queue), version, eventTime);
+            case ENQUEUED -> new JobEnqueued(EntryCodec.read(reader, queue), version);
             case UPDATED -> {
                 long id = reader.getLong();
                 Long priority = nullableLong(reader);
-                yield new JobUpdated(queue, id, version, eventTime,
+                yield new JobUpdated(queue, id, version,
                         priority == null ? null : priority.intValue(), nullableLong(reader),
                         nullableString(reader), nullableString(reader), nullableString(reader));
             }
-            case DEQUEUED -> new JobDequeued(queue, reader.getLong(), version, eventTime, nullableString(reader));
+            case DEQUEUED -> new JobDequeued(queue, reader.getLong(), version, nullableString(reader));
             default -> throw new IllegalStateException("unknown event kind " + kind);
         };
     }

@@ -1,4 +1,7 @@
-package io.queueview.command;
+package io.queueview.write;
+
+import io.queueview.command.CommandOutcome;
+import io.queueview.command.QueueCommand;
 
 /** Submits a command to the queue it names and waits until the store that owns the queue has applied it. */
 public interface QueueWriter {
@@ -8,6 +11,7 @@ public interface QueueWriter {
      * @throws io.queueview.query.QueueUnavailable when this instance cannot take writes for the queue now
      *         (nothing was submitted)
      * @throws CommandPending when the command was accepted but is not applied within the bounded wait
+     * @throws KafkaUnavailable when Kafka did not acknowledge the command: whether it applies is unknown
      */
     CommandOutcome submit(QueueCommand command);
 }

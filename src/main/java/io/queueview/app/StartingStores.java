@@ -1,0 +1,35 @@
+package io.queueview.app;
+
+import io.queueview.query.LocalStores;
+import io.queueview.query.QueuePartition;
+import io.queueview.query.QueueUnavailable;
+import io.queueview.queue.QueueId;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The view's stores as the HTTP server sees them from its start: "starting" until Kafka Streams, which needs the
+ * server's port first, is attached.
+ */
+final class StartingStores implements LocalStores {
+
+    private final AtomicReference<LocalStores> attached;
+
+    StartingStores(AtomicReference<LocalStores> attached) {
+        this.attached = attached;
+    }
+
+    @Override
+    public boolean ready() {
+        LocalStores stores = attached.get();
+        return stores != null && stores.ready();
+    }
+
+    @Override
+    public QueuePartition partitionOf(QueueId queue) {
+        LocalStores stores = attached.get();
+        if (stores == null) {
+            throw new QueueUnavailable("the view is starting; retry shortly");
+        }
+        return stores.partitionOf(queue);
+    }
+}

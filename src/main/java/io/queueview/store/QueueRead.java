@@ -1,0 +1,97 @@
+package io.queueview.store;
+
+import io.queueview.queue.Entry;
+import io.queueview.queue.QueueId;
+import java.util.Iterator;
+import java.util.OptionalLong;
+
+/**
+ * The read-only face of one queue in memory, handed to a query while it holds the queue's read lock
+ * ({@link QueueViews#read}). It is closed when the query returns: any later use — of it or of an iterator it gave
+ * out — throws, so a query must materialize its answer (a page, a position) before it returns.
+ */
+public final class QueueRead {
+
+    private final QueueView view;
+    private boolean open = true;
+
+    QueueRead(QueueView view) {
+        this.view = view;
+    }
+
+    void close() {
+        open = false;
+    }
+
+    public QueueId queue() {
+        return view.queue();
+    }
+
+    /** How many entries are queued. */
+    public long size() {
+        checkOpen();
+        return view.size();
+    }
+
+    /** The queued entry with this id, or null. */
+    public Entry entry(long id) {
+        checkOpen();
+        QueuedEntry queued = view.get(id);
+        return queued == null ? null : queued.entry();
+    }
+
+    /** How many entries have this value of an indexed or counted field. */
+    public long count(FilterField field, Object value) {
+        checkOpen();
+        return view.count(field, value);
+    }
+
+    /**
+     * How many entries have both a value of an indexed field and a value of a counted one (a cluster and an
+     * output_type, say); empty when the view keeps no such count (few entries: walking them is as cheap).
+     */
+    public OptionalLong count(FilterField indexed, Object value, FilterField counted, Object countedValue) {
+        checkOpen();
+        return view.count(indexed, value, counted, countedValue);
+    }
+
+    /** The entries with this value of an indexed field, in queue order. */
+    public Iterator<Entry> matching(FilterField field, Object value) {
+        checkOpen();
+        return guarded(view.matching(field, value));
+    }
+
+    /** The entries in queue order from a 0-based offset. */
+    public Iterator<Entry> from(long offset) {
+        checkOpen();
+        return guarded(view.from(offset));
+    }
+
+    /** How many entries come before this queued one. */
+    public long ahead(Entry entry) {
+        checkOpen();
+        return view.ahead(entry);
+    }
+
+    private void checkOpen() {
+        if (!open) {
+            throw new IllegalStateException("a queue read of " + view.queue() + " used after its read lock was released");
+        }
+    }
+
+    private Iterator<Entry> guarded(Iterator<Entry> walk) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                checkOpen();
+                return walk.hasNext();
+            }
+
+            @Override
+            public Entry next() {
+                checkOpen();
+                return walk.next();
+            }
+        };
+    }
+}
