@@ -70,6 +70,35 @@ class ListCallTest {
     }
 
     @Test
+    void aClusterWithMoreThan32EntriesAnswersTotalsPerOutputTypeFromItsOwnCounts() throws IOException {
+        // past 32 entries a cluster's index keeps counts per output_type: the total is read, not counted
+        List<Long> dataMarks = new ArrayList<>();
+        for (int id = 1; id <= 45; id++) {
+            String outputType = id % 3 == 0 ? "DATA_MARK" : "DATA_SET";
+            driver.send(enqueued("p", "PROCESSOR", id).with("priority", id % 2).with("rank_stamp", 100 - id)
+                    .with("output_type", outputType).with("cluster_type", "CCE").with("cluster_id", "big"));
+            if (outputType.equals("DATA_MARK")) {
+                dataMarks.add((long) id);
+            }
+        }
+        driver.send(enqueued("p", "PROCESSOR", 46).with("output_type", "DATA_MARK")
+                .with("cluster_type", "CCE").with("cluster_id", "small"));
+        // queue order: priority 1 (odd ids) first, then by rank_stamp: the higher id first
+        List<Long> expected = new ArrayList<>();
+        dataMarks.stream().filter(id -> id % 2 == 1).sorted((a, b) -> Long.compare(b, a)).forEach(expected::add);
+        dataMarks.stream().filter(id -> id % 2 == 0).sorted((a, b) -> Long.compare(b, a)).forEach(expected::add);
+
+        JsonNode body = ok(LIST + "?queue_type=PROCESSOR&cluster_type=CCE&cluster_id=big&output_type=DATA_MARK"
+                + "&limit=4&offset=3");
+        assertEquals(expected.subList(3, 7), ids(body));
+        assertEquals(15, body.at("/payload/page_info/total").asLong());
+        assertEquals(45, ok(LIST + "?queue_type=PROCESSOR&cluster_type=CCE&cluster_id=big")
+                .at("/payload/page_info/total").asLong());
+        assertEquals(0, ok(LIST + "?queue_type=PROCESSOR&cluster_type=CCE&cluster_id=big&output_type=PLOT_DATA")
+                .at("/payload/page_info/total").asLong());
+    }
+
+    @Test
     void listsInQueueOrderWithDefaultPage() throws IOException {
         for (int id = 1; id <= 15; id++) {
             driver.send(enqueued("p", "PROCESSOR", id).with("priority", id % 3).with("rank_stamp", 100 - id));

@@ -5,6 +5,7 @@ import static io.queueview.testing.ApiFixture.READER;
 import static io.queueview.testing.ApiFixture.WRITER;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,10 +17,15 @@ import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.write.CommandPending;
+import io.queueview.write.KafkaUnavailable;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -179,6 +185,29 @@ class WriteCallsTest {
             assertTrue(response.body().contains("accepted"), response.body());
             assertTrue(response.headers().firstValue("Retry-After").isPresent());
         }
+    }
+
+    @Test
+    void aKafkaThatDoesNotAcknowledgeIsA503ThatSaysSoLoggedOnceWithItsCauseAndNeverTheToken() throws IOException {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (ApiFixture unreachable = new ApiFixture(driver, command -> {
+            throw new KafkaUnavailable("Kafka did not acknowledge the command within 5000 ms (is the broker reachable?)",
+                    new TimeoutException("Expiring 1 record(s) for queue-commands-0"));
+        }, Files.createDirectories(api.dataDir().resolve("unreachable")))) {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+            HttpResponse<String> response = unreachable.http().send("PUT", BASE + "/1", OPS, "application/json",
+                    "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}");
+            assertError(response, 503, "octopus.400103");
+            assertTrue(response.body().contains("Kafka did not acknowledge"), response.body());
+            assertFalse(response.body().contains("Expiring"), "the cause is for the log, not the caller");
+        } finally {
+            System.setErr(stderr);
+        }
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, logged.lines().filter(line -> line.contains("answered 503")).count(), logged);
+        assertTrue(logged.contains("Expiring 1 record(s)"), "the cause is logged: " + logged);
+        assertFalse(logged.contains(OPS), "the token is never logged");
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {

@@ -1,0 +1,56 @@
+package io.queueview;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The packages follow the data's path one way — event → topology → store → query (and write) → http — with the
+ * domain (queue) and the commands where every stage can see them, and app wiring it all together.
+ */
+@AnalyzeClasses(packages = "io.queueview", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("io.queueview.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule httpNeverTouchesKafkaStreams = noClasses().that().resideInAPackage("..http..")
+            .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..");
+
+    @ArchTest
+    static final ArchRule topologyNeverTouchesHttp = noClasses().that().resideInAPackage("..topology..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "..http..");
+
+    @ArchTest
+    static final ArchRule theDomainDependsOnNoStage = noClasses().that().resideInAnyPackage("..queue..", "..command..")
+            .should().dependOnClassesThat().resideInAnyPackage("..event..", "..topology..", "..store..", "..query..",
+                    "..write..", "..http..", "..app..", "org.apache.kafka..");
+
+    @ArchTest
+    static final ArchRule eventsAreReadBeforeAnyStage = noClasses().that().resideInAPackage("..event..")
+            .should().dependOnClassesThat().resideInAnyPackage("..topology..", "..store..", "..query..", "..write..",
+                    "..http..", "..app..");
+
+    @ArchTest
+    static final ArchRule storesKnowNothingDownstream = noClasses().that().resideInAPackage("..store..")
+            .should().dependOnClassesThat().resideInAnyPackage("..event..", "..topology..", "..query..", "..write..",
+                    "..http..", "..app..", "..command..");
+
+    @ArchTest
+    static final ArchRule theTopologyServesNoCalls = noClasses().that().resideInAPackage("..topology..")
+            .should().dependOnClassesThat().resideInAnyPackage("..query..", "..write..", "..app..");
+
+    @ArchTest
+    static final ArchRule queriesKnowNothingOfHttpOrTheTopology = noClasses().that()
+            .resideInAnyPackage("..query..", "..write..")
+            .should().dependOnClassesThat().resideInAnyPackage("..http..", "..topology..", "..app..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule onlyTheAppWiresThingsTogether = noClasses().that().resideOutsideOfPackage("..app..")
+            .should().dependOnClassesThat().resideInAPackage("..app..");
+}
