@@ -37,6 +37,8 @@ public final class Application implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** A forwarded write waits for its command on the owner: the owner's wait, and time for the round trip. */
+    private static final Duration FORWARD_MARGIN = Duration.ofSeconds(5);
 
     private final Settings settings;
     private EmbeddedKafka broker;
@@ -89,7 +91,8 @@ public final class Application implements AutoCloseable {
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         reader = new QueueReader(new StartingStores(view));
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
-                command -> attached(writes).submit(command), Clock.systemUTC());
+                command -> attached(writes).submit(command), Clock.systemUTC(),
+                settings.writeTimeout().plus(FORWARD_MARGIN));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port()));
@@ -98,7 +101,8 @@ public final class Application implements AutoCloseable {
             LOG.error("stream thread failed; the view stops answering", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions());
+        StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions(),
+                settings.commandsTopic());
         streams.setStateListener((now, before) -> {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);

@@ -1,5 +1,6 @@
 package io.queueview.app;
 
+import io.queueview.query.ClusterState;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueuePartition;
 import io.queueview.query.QueueUnavailable;
@@ -31,5 +32,11 @@ final class StartingStores implements LocalStores {
             throw new QueueUnavailable("the view is starting; retry shortly");
         }
         return stores.partitionOf(queue);
+    }
+
+    @Override
+    public ClusterState cluster() {
+        LocalStores stores = attached.get();
+        return stores == null ? LocalStores.super.cluster() : stores.cluster();
     }
 }

@@ -11,7 +11,11 @@ public final class ApiError extends RuntimeException {
     private final Integer retryAfterSeconds;
 
     private ApiError(int status, String code, String message, Integer retryAfterSeconds) {
-        super(message, null, false, false);
+        this(status, code, message, retryAfterSeconds, null);
+    }
+
+    private ApiError(int status, String code, String message, Integer retryAfterSeconds, Throwable cause) {
+        super(message, cause, false, false);
         this.status = status;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
@@ -44,6 +48,11 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError internal() {
         return new ApiError(500, "octopus.400100", "internal error", null);
+    }
+
+    /** The instance that owns the queue could not be reached; the message names it. */
+    public static ApiError ownerUnreachable(String message, Throwable cause) {
+        return new ApiError(502, "octopus.400102", message, 1, cause);
     }
 
     /** The view cannot answer now (starting, restoring, rebalancing, or owned elsewhere): retry shortly. */

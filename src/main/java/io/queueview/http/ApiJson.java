@@ -2,6 +2,7 @@ package io.queueview.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.queueview.command.SetPriority;
+import io.queueview.query.ClusterState;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
 import io.queueview.queue.Entry;
@@ -10,6 +11,8 @@ import io.queueview.queue.JsonObject;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 
 /** The API's response bodies, written straight to bytes. */
 final class ApiJson {
@@ -18,7 +21,7 @@ final class ApiJson {
     }
 
     /** {"payload": {"list": [...], "page_info": {...}}, "meta_info": {"current_time": "...Z"}} */
-    static byte[] page(Page page, Instant now) {
+    static byte[] page(Page page, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeArrayFieldStart("list");
@@ -32,30 +35,40 @@ final class ApiJson {
             json.writeNumberField("total", page.total());
             json.writeEndObject();
             json.writeEndObject();
-            metaInfo(json, now);
+            metaInfo(json, meta);
         });
     }
 
-    private static void metaInfo(JsonGenerator json, Instant now) throws IOException {
+    /**
+     * What every answer says of itself: the time, and — on an answer to a call another instance forwarded here —
+     * which instance answered (additive: clients that do not know the field ignore it).
+     */
+    record Meta(Instant now, String answeredBy) {
+    }
+
+    private static void metaInfo(JsonGenerator json, Meta meta) throws IOException {
         json.writeObjectFieldStart("meta_info");
-        json.writeStringField("current_time", now.truncatedTo(ChronoUnit.SECONDS).toString());
+        json.writeStringField("current_time", meta.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (meta.answeredBy() != null) {
+            json.writeStringField("answered_by", meta.answeredBy());
+        }
         json.writeEndObject();
     }
 
     /** {"payload": {entry fields, "position": n, "queue_total": m}, "meta_info": {...}} */
-    static byte[] position(EntryPosition position, Instant now) {
+    static byte[] position(EntryPosition position, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeFieldName("payload");
             EntryJson.write(json, position.entry(), fields -> {
                 fields.writeNumberField("position", position.position());
                 fields.writeNumberField("queue_total", position.queueTotal());
             });
-            metaInfo(json, now);
+            metaInfo(json, meta);
         });
     }
 
     /** {"payload": {"queue_type", "ids", "priority"}, "meta_info": {...}} */
-    static byte[] priorities(SetPriority set, Instant now) {
+    static byte[] priorities(SetPriority set, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeStringField("queue_type", set.queue().type().name());
@@ -66,13 +79,43 @@ final class ApiJson {
             json.writeEndArray();
             json.writeNumberField("priority", set.priority());
             json.writeEndObject();
-            metaInfo(json, now);
+            metaInfo(json, meta);
         });
     }
 
     /** {"meta_info": {...}}: a write that has nothing more to show. */
-    static byte[] metaOnly(Instant now) {
-        return JsonObject.bytes(json -> metaInfo(json, now));
+    static byte[] metaOnly(Meta meta) {
+        return JsonObject.bytes(json -> metaInfo(json, meta));
+    }
+
+    /** /health/cluster: {"self", "state", "instances": [{"address", "active", "standby"}], "local_lags": {...}} */
+    static byte[] cluster(ClusterState cluster) {
+        return JsonObject.bytes(json -> {
+            json.writeStringField("self", cluster.self() == null ? null : cluster.self().toString());
+            json.writeStringField("state", cluster.state());
+            json.writeArrayFieldStart("instances");
+            for (ClusterState.Instance instance : cluster.instances()) {
+                json.writeStartObject();
+                json.writeStringField("address", instance.address().toString());
+                writeNumbers(json, "active", instance.active());
+                writeNumbers(json, "standby", instance.standby());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeObjectFieldStart("local_lags");
+            for (Map.Entry<Integer, Long> lag : cluster.localLags().entrySet()) {
+                json.writeNumberField(Integer.toString(lag.getKey()), lag.getValue());
+            }
+            json.writeEndObject();
+        });
+    }
+
+    private static void writeNumbers(JsonGenerator json, String field, List<Integer> numbers) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (int number : numbers) {
+            json.writeNumber(number);
+        }
+        json.writeEndArray();
     }
 
     static byte[] error(String code, String message) {

@@ -2,12 +2,14 @@ package io.queueview.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.write.CommandPending;
 import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +25,15 @@ public final class ApiServer {
     private ApiServer() {
     }
 
-    /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
+    /**
+     * Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which).
+     *
+     * @param forwardTimeout how long an owner may take to answer a forwarded call (a write waits to apply there)
+     */
     public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, QueueWriter writer,
-                                Clock clock) {
+                                Clock clock, Duration forwardTimeout) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
+        Forwarding forwarding = new Forwarding(forwardTimeout);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -38,8 +45,17 @@ public final class ApiServer {
             config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
             config.routes.get("/health/live", ctx -> ctx.result("live"));
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
+            config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
             // one handler per failure type; the 5xx ones log the failure once, with its cause
             config.routes.exception(ApiError.class, ApiServer::answer);
+            config.routes.exception(OwnedElsewhere.class, (e, ctx) -> {
+                try {
+                    ctx.attribute(ANSWERED, true); // the owner's 404 or 405 stands as it is
+                    forwarding.forward(e, ctx);
+                } catch (ApiError error) { // the owner moved again, or cannot be reached
+                    fail(ctx, error, error);
+                }
+            });
             config.routes.exception(QueueUnavailable.class, (e, ctx) ->
                     fail(ctx, ApiError.unavailable(e.getMessage()), e));
             config.routes.exception(CommandPending.class, (e, ctx) ->
@@ -71,8 +87,9 @@ public final class ApiServer {
      * anything else an error.
      */
     private static void fail(Context ctx, ApiError answer, Exception failure) {
-        if (answer.status() == 503) {
-            LOG.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), failure.getMessage(), failure.getCause());
+        if (answer.status() == 503 || answer.status() == 502) {
+            LOG.warn("{} {} answered {}: {}", ctx.method(), ctx.path(), answer.status(), failure.getMessage(),
+                    failure.getCause());
         } else {
             LOG.error("{} {} answered {}", ctx.method(), ctx.path(), answer.status(), failure);
         }

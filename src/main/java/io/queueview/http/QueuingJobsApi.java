@@ -6,7 +6,9 @@ import io.queueview.command.QueueCommand;
 import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
+import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
+import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.write.QueueWriter;
@@ -37,7 +39,7 @@ final class QueuingJobsApi {
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), clock.instant()));
+        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), meta(ctx)));
     }
 
     /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
@@ -51,7 +53,7 @@ final class QueuingJobsApi {
         QueueId queue = new QueueId(ListParams.projectId(projectId), type);
         EntryPosition position = reader.entry(queue, id)
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
-        ApiServer.json(ctx, 200, ApiJson.position(position, clock.instant()));
+        ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx)));
     }
 
     /** PUT one entry: move it; answers once the owning store has applied the move. */
@@ -60,9 +62,9 @@ final class QueuingJobsApi {
         long id = WriteBodies.id(ctx.pathParam("id"));
         MoveEntry move = WriteBodies.move(projectId, id, ctx.contentType(), ctx.bodyAsBytes());
         submit(move, List.of(id));
-        Optional<EntryPosition> now = reader.entry(move.queue(), id);
-        ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, clock.instant()))
-                .orElseGet(() -> ApiJson.metaOnly(clock.instant())));
+        Optional<EntryPosition> now = positionAfter(move);
+        ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, meta(ctx)))
+                .orElseGet(() -> ApiJson.metaOnly(meta(ctx))));
     }
 
     /** PUT batch-update: one priority for 1..50 entries, all or nothing. */
@@ -70,13 +72,29 @@ final class QueuingJobsApi {
         String projectId = authorize(ctx, Caller.UPDATE);
         SetPriority set = WriteBodies.batch(projectId, ctx.contentType(), ctx.bodyAsBytes());
         submit(set, set.ids());
-        ApiServer.json(ctx, 200, ApiJson.priorities(set, clock.instant()));
+        ApiServer.json(ctx, 200, ApiJson.priorities(set, meta(ctx)));
+    }
+
+    private ApiJson.Meta meta(Context ctx) {
+        return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null);
     }
 
     private String authorize(Context ctx, String action) {
         String projectId = ctx.pathParam("project_id");
         tokens.authenticate(ctx.header("X-Auth-Token")).require(projectId, action);
         return projectId;
+    }
+
+    /**
+     * Where a moved entry stands now, read here where the move applied; empty when it is gone or the queue moved
+     * to another instance meanwhile: the move is done, and a write is never forwarded after it applied.
+     */
+    private Optional<EntryPosition> positionAfter(MoveEntry move) {
+        try {
+            return reader.entry(move.queue(), move.id());
+        } catch (OwnedElsewhere | QueueUnavailable moved) {
+            return Optional.empty();
+        }
     }
 
     private void submit(QueueCommand command, List<Long> ids) {

@@ -1,6 +1,8 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
+import java.util.List;
+import java.util.Map;
 
 /** Where this instance finds a queue's stores: Kafka Streams in the service, a test driver in tests. */
 public interface LocalStores {
@@ -9,9 +11,15 @@ public interface LocalStores {
     boolean ready();
 
     /**
-     * The stores holding this queue.
+     * The stores holding this queue, when this instance is its active owner.
      *
-     * @throws QueueUnavailable when the view is not ready or another instance owns the queue
+     * @throws OwnedElsewhere    when another instance is the queue's active owner
+     * @throws QueueUnavailable  when nobody can answer for the queue here now (starting, restoring, rebalancing)
      */
     QueuePartition partitionOf(QueueId queue);
+
+    /** The instances this one knows and the partitions each holds; a lone instance by default. */
+    default ClusterState cluster() {
+        return new ClusterState(null, ready() ? "RUNNING" : "STARTING", List.of(), Map.of());
+    }
 }

@@ -38,7 +38,15 @@ public final class QueueReader {
         return stores.ready();
     }
 
-    /** @throws QueueUnavailable when this instance cannot answer for the queue now */
+    /** The instances this one knows and the partitions each holds. */
+    public ClusterState cluster() {
+        return stores.cluster();
+    }
+
+    /**
+     * @throws OwnedElsewhere   when another instance owns the queue
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
     public Page list(ListQuery query) {
         return read(query.queue(), queue -> page(queue, query));
     }

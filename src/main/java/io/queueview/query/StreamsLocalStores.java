@@ -4,33 +4,49 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
+import io.queueview.store.QueueViews;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Finds a queue's stores through Kafka Streams: which partition holds the queue (the repartition topic's key is
- * the queue key), whether this instance is its active owner, and that partition's local stores. The stores of
- * the partitions this instance owns are kept until the next state change: asking Kafka Streams on every call
- * serializes all HTTP threads on one lock (seen in a thread dump under load).
+ * the queue key), which instance is its active owner, and — when it is this one — that partition's view.
+ * <p>
+ * Asked per partition, not per instance: while the group rebalances, a partition that stays here keeps answering
+ * (its store is read with stale stores allowed, since Kafka Streams refuses every store of a thread that is
+ * restoring another task; the view itself refuses until its task has rebuilt it, so a restoring partition is never
+ * read half-built). The partitions this instance owns are kept until the next state change: asking Kafka Streams on
+ * every call serializes all HTTP threads on one lock (seen in a thread dump under load).
  */
 public final class StreamsLocalStores implements LocalStores {
 
     private final KafkaStreams streams;
     private final HostInfo self;
     private final int partitions;
+    private final String commandsTopic;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
 
-    public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions) {
+    /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
+    public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
         this.streams = streams;
         this.self = self;
         this.partitions = partitions;
+        this.commandsTopic = commandsTopic;
     }
 
     /** Call on every state change of the Kafka Streams instance: ownership may have moved. */
@@ -45,7 +61,7 @@ public final class StreamsLocalStores implements LocalStores {
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        if (!ready()) {
+        if (!streams.state().isRunningOrRebalancing()) {
             throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase()
                     + "); retry shortly");
         }
@@ -61,13 +77,14 @@ public final class StreamsLocalStores implements LocalStores {
             throw new QueueUnavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry shortly");
         }
         if (!self.equals(owner.activeHost())) {
-            throw new QueueUnavailable("queue " + queue + " is owned by instance " + owner.activeHost().host() + ":"
-                    + owner.activeHost().port() + ", and forwarding between instances is not supported yet");
+            InstanceAddress address = new InstanceAddress(owner.activeHost().host(), owner.activeHost().port());
+            throw new OwnedElsewhere(address, "queue " + queue + " is owned by instance " + address);
         }
         int partition = owner.partition();
         try {
-            QueuePartition stores = new QueuePartition(partition, streams.store(StoreQueryParameters
-                    .fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE).withPartition(partition)));
+            QueueViews views = streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
+                    .withPartition(partition).enableStaleStores());
+            QueuePartition stores = new QueuePartition(partition, views);
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 owned.put(partition, stores);
             }
@@ -76,5 +93,26 @@ public final class StreamsLocalStores implements LocalStores {
             throw new QueueUnavailable("the stores of queue " + queue + " are not queryable now (" + e.getMessage()
                     + "); retry shortly");
         }
+    }
+
+    @Override
+    public ClusterState cluster() {
+        List<ClusterState.Instance> instances = new ArrayList<>();
+        for (StreamsMetadata member : streams.metadataForAllStreamsClients()) {
+            instances.add(new ClusterState.Instance(
+                    new InstanceAddress(member.hostInfo().host(), member.hostInfo().port()),
+                    queuePartitions(member.topicPartitions()), queuePartitions(member.standbyTopicPartitions())));
+        }
+        instances.sort(Comparator.comparing(instance -> instance.address().toString()));
+        Map<Integer, Long> lags = new TreeMap<>();
+        for (Map<Integer, LagInfo> byPartition : streams.allLocalStorePartitionLags().values()) {
+            byPartition.forEach((partition, lag) -> lags.merge(partition, lag.offsetLag(), Math::max));
+        }
+        return new ClusterState(new InstanceAddress(self.host(), self.port()), streams.state().name(), instances, lags);
+    }
+
+    private List<Integer> queuePartitions(Set<TopicPartition> partitionsHeld) {
+        return partitionsHeld.stream().filter(tp -> tp.topic().equals(commandsTopic)).map(TopicPartition::partition)
+                .sorted().toList();
     }
 }

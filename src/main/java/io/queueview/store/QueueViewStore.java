@@ -59,6 +59,8 @@ public final class QueueViewStore implements StateStore {
     private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
     private final TextValues texts = new TextValues();
     private volatile boolean open;
+    /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
+    private volatile boolean complete;
     private final QueueViews readOnly = this::read;
 
     private QueueViewStore(String name) {
@@ -130,7 +132,13 @@ public final class QueueViewStore implements StateStore {
         return removed;
     }
 
+    /** The projector has put every stored entry of the partition back: queries may read it now. */
+    public void markComplete() {
+        complete = true;
+    }
+
     public void clear() {
+        complete = false;
         views.clear();
         texts.clear();
     }
@@ -158,6 +166,9 @@ public final class QueueViewStore implements StateStore {
 
     private <T> T read(QueueId queue, Function<QueueRead, T> query) {
         checkOpen();
+        if (!complete) {
+            throw new InvalidStateStoreException("the view of this partition is being rebuilt");
+        }
         QueueView view = views.get(queue);
         return (view != null ? view : new QueueView(queue)).read(query); // an empty queue when nothing is queued
     }

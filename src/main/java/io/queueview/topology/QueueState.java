@@ -58,6 +58,7 @@ final class QueueState {
             }
             putInOrder(queued);
         }
+        view.markComplete();
         return read;
     }
 

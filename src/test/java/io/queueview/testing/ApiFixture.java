@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -38,12 +39,16 @@ public final class ApiFixture implements AutoCloseable {
 
     public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir) {
         server = ApiServer.start("127.0.0.1", 0, Tokens.load(tokensFile(dataDir)), new QueueReader(stores), writer,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
         client = new HttpClientForTests(server.port());
     }
 
     public HttpClientForTests http() {
         return client;
+    }
+
+    public int port() {
+        return server.port();
     }
 
     private static Path tokensFile(Path dataDir) {

@@ -40,6 +40,10 @@ public final class ApiOnDriver implements BeforeEachCallback, AfterEachCallback 
         return api.http();
     }
 
+    public int port() {
+        return api.port();
+    }
+
     /** A folder of this test's own, for other fixtures. */
     public Path dataDir() {
         return dataDir;

@@ -1,0 +1,150 @@
+package io.queueview.http;
+
+import static io.queueview.testing.ApiFixture.OPS;
+import static io.queueview.testing.ApiFixture.READER;
+import static io.queueview.testing.EventJson.enqueued;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.queueview.query.InstanceAddress;
+import io.queueview.query.LocalStores;
+import io.queueview.query.OwnedElsewhere;
+import io.queueview.query.QueuePartition;
+import io.queueview.queue.QueueId;
+import io.queueview.testing.ApiFixture;
+import io.queueview.testing.ApiOnDriver;
+import io.queueview.testing.FreePort;
+import io.queueview.testing.ProjectorDriver;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A call that reaches an instance which does not own the queue is answered by the owner: two servers in this JVM,
+ * the owner over the real topology's stores, the other knowing only who the owner is.
+ */
+class ForwardingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BASE = "/v1.0/p/data/queuing-jobs";
+    private static final String MOVE = "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}";
+
+    @RegisterExtension
+    final ApiOnDriver owner = new ApiOnDriver();
+    private ProjectorDriver driver;
+
+    @BeforeEach
+    void fill() {
+        driver = owner.driver();
+        for (int id = 1; id <= 12; id++) {
+            driver.send(enqueued("p", "PROCESSOR", id).with("priority", id % 3).with("cluster_type", "CCE")
+                    .with("cluster_id", "c" + id % 2));
+        }
+    }
+
+    @Test
+    void aNonOwnerAnswersListsPositionsMovesAndBatchesExactlyAsTheOwnerDoesAndSaysWhoAnswered() throws IOException {
+        try (ApiFixture other = pointingAt(owner.port(), "other")) {
+            for (String call : new String[] {BASE + "?queue_type=PROCESSOR&cluster_type=CCE&cluster_id=c1&limit=3&offset=1",
+                BASE + "?queue_type=PROCESSOR", BASE + "/5?queue_type=PROCESSOR", BASE + "/99?queue_type=PROCESSOR",
+                BASE + "?queue_type=NOPE"}) {
+                HttpResponse<String> direct = owner.http().get(call, OPS);
+                HttpResponse<String> forwarded = other.http().get(call, OPS);
+                assertEquals(direct.statusCode(), forwarded.statusCode(), call);
+                JsonNode answer = JSON.readTree(forwarded.body());
+                if (answer.has("meta_info")) {
+                    assertEquals("127.0.0.1:" + owner.port(), answer.at("/meta_info/answered_by").asText(), call);
+                }
+                assertEquals(withoutAnsweredBy(direct.body()), withoutAnsweredBy(forwarded.body()), call);
+            }
+
+            HttpResponse<String> moved = other.http().send("PUT", BASE + "/7", OPS, "application/json", MOVE);
+            assertEquals(200, moved.statusCode(), moved.body());
+            assertEquals(1, JSON.readTree(moved.body()).at("/payload/position").asLong());
+            assertEquals(7, driver.ids(new QueueId("p", io.queueview.queue.QueueType.PROCESSOR)).get(0));
+
+            HttpResponse<String> batch = other.http().send("PUT", BASE + "/batch-update", OPS, "application/json",
+                    "{\"queue_type\":\"PROCESSOR\",\"ids\":[2,3],\"priority\":50}");
+            assertEquals(200, batch.statusCode(), batch.body());
+            assertEquals(50, driver.queue(new QueueId("p", io.queueview.queue.QueueType.PROCESSOR)).get(0).priority());
+        }
+    }
+
+    @Test
+    void forwardingKeepsAuthorizationTheOwnerRefusesWhatItWouldRefuseDirectly() throws IOException {
+        try (ApiFixture other = pointingAt(owner.port(), "other")) {
+            for (String token : new String[] {null, "unknown-token", READER}) {
+                HttpResponse<String> direct = owner.http().get("/v1.0/q/data/queuing-jobs?queue_type=PROCESSOR", token);
+                HttpResponse<String> forwarded = other.http().get("/v1.0/q/data/queuing-jobs?queue_type=PROCESSOR", token);
+                assertEquals(direct.statusCode(), forwarded.statusCode());
+                assertEquals(direct.body(), forwarded.body());
+            }
+            HttpResponse<String> readerWrites = other.http().send("PUT", BASE + "/7", READER, "application/json", MOVE);
+            assertEquals(403, readerWrites.statusCode(), readerWrites.body());
+        }
+    }
+
+    @Test
+    void aCallIsForwardedOnceAndASecondMissIsA503ToRetry() throws IOException {
+        AtomicInteger port = new AtomicInteger();
+        try (ApiFixture confused = new ApiFixture(ownedBy(port::get), command -> {
+            throw new OwnedElsewhere(new InstanceAddress("127.0.0.1", port.get()), "owned elsewhere");
+        }, Files.createDirectories(owner.dataDir().resolve("confused")))) {
+            port.set(confused.port()); // it names itself as the owner: the forwarded call arrives here again
+            HttpResponse<String> answer = confused.http().get(BASE + "?queue_type=PROCESSOR", OPS);
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertEquals("octopus.400103", JSON.readTree(answer.body()).get("error_code").asText());
+            assertTrue(answer.headers().firstValue("Retry-After").isPresent());
+        }
+    }
+
+    @Test
+    void anOwnerThatCannotBeReachedIsA502NamingIt() throws IOException {
+        int nobody = FreePort.find();
+        try (ApiFixture other = pointingAt(nobody, "other")) {
+            HttpResponse<String> answer = other.http().get(BASE + "?queue_type=PROCESSOR", OPS);
+            assertEquals(502, answer.statusCode(), answer.body());
+            JsonNode error = JSON.readTree(answer.body());
+            assertEquals("octopus.400102", error.get("error_code").asText());
+            assertTrue(error.get("error_msg").asText().contains("127.0.0.1:" + nobody), answer.body());
+        }
+    }
+
+    /** A server that owns no queue: every call names the owner on this port. */
+    private ApiFixture pointingAt(int ownerPort, String name) throws IOException {
+        InstanceAddress address = new InstanceAddress("127.0.0.1", ownerPort);
+        return new ApiFixture(ownedBy(() -> ownerPort), command -> {
+            throw new OwnedElsewhere(address, "queue " + command.queue() + " is owned by instance " + address);
+        }, Files.createDirectories(owner.dataDir().resolve(name)));
+    }
+
+    private static LocalStores ownedBy(java.util.function.IntSupplier port) {
+        return new LocalStores() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public QueuePartition partitionOf(QueueId queue) {
+                InstanceAddress address = new InstanceAddress("127.0.0.1", port.getAsInt());
+                throw new OwnedElsewhere(address, "queue " + queue + " is owned by instance " + address);
+            }
+        };
+    }
+
+    private static JsonNode withoutAnsweredBy(String body) throws IOException {
+        JsonNode json = JSON.readTree(body);
+        if (json.get("meta_info") instanceof ObjectNode meta) {
+            meta.remove("answered_by");
+        }
+        return json;
+    }
+}
