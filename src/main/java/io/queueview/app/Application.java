@@ -74,6 +74,7 @@ public final class Application implements AutoCloseable {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Topics.ensure(admin, settings);
+            StreamsGroupConfig.apply(admin, settings);
             if (settings.demo()) {
                 int written = DemoData.loadIfEmpty(admin, bootstrapServers, settings.eventsTopic());
                 if (written > 0) {
@@ -86,7 +87,8 @@ public final class Application implements AutoCloseable {
         // application.server must name this instance's HTTP address, so the port is settled before either starts.
         HostInfo self = new HostInfo(settings.advertisedHost(), httpPort(settings));
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
-                settings, bootstrapServers, self.host() + ":" + self.port()));
+                settings, bootstrapServers, self.host() + ":" + self.port(),
+                InstanceIdentity.groupInstanceId(settings.dataDir())));
 
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; the view stops answering", e);
