@@ -76,6 +76,7 @@ public final class Application implements AutoCloseable {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Topics.ensure(admin, settings);
+            StreamsGroupConfig.apply(admin, settings);
             if (settings.demo()) {
                 int written = DemoData.loadIfEmpty(admin, bootstrapServers, settings.eventsTopic());
                 if (written > 0) {
@@ -95,7 +96,8 @@ public final class Application implements AutoCloseable {
                 settings.writeTimeout().plus(FORWARD_MARGIN));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
-                settings, bootstrapServers, self.host() + ":" + self.port()));
+                settings, bootstrapServers, self.host() + ":" + self.port(),
+                InstanceIdentity.groupInstanceId(settings.dataDir())));
 
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; the view stops answering", e);

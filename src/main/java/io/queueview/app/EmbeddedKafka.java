@@ -106,6 +106,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("auto.create.topics.enable", "false"),
                 // Nobody else will join, so waiting for more group members only slows the first rebalance.
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
+                // Let groups detect a dead instance within seconds (QUEUEVIEW_SESSION_TIMEOUT, 5 s by default): the
+                // broker's lower bounds are 6 s (classic) and 45 s / 5 s heartbeats (streams protocol).
+                Map.entry("group.min.session.timeout.ms", "1000"),
+                Map.entry("group.streams.min.session.timeout.ms", "1000"),
+                Map.entry("group.streams.min.heartbeat.interval.ms", "200"),
                 // Kafka's default is to wait forever for the quorum; fail instead, like awaitClients does.
                 Map.entry("server.max.startup.time.ms", String.valueOf(TimeUnit.SECONDS.toMillis(READY_TIMEOUT_SECONDS))));
     }

@@ -13,6 +13,9 @@ import java.util.Set;
  * @param kafkaBootstrap   bootstrap servers of a Kafka cluster, or null to start the embedded broker
  * @param partitions       partition count of the repartition topic: bounds the parallelism
  * @param replicationFactor of the topics queueview creates; -1 means the broker's default
+ * @param standbyReplicas  warm copies of each partition's stores on other instances, promoted when the owner dies
+ * @param groupProtocol    the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
+ * @param sessionTimeout   how long the group waits for a silent instance before moving its partitions
  */
 public record Settings(
         String httpHost,
@@ -34,7 +37,10 @@ public record Settings(
         String processingGuarantee,
         Duration removalMarkerTtl,
         int streamThreads,
-        Duration commitInterval) {
+        Duration commitInterval,
+        int standbyReplicas,
+        String groupProtocol,
+        Duration sessionTimeout) {
 
     public static final Set<String> VARIABLES = Set.of(
             "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
@@ -42,7 +48,8 @@ public record Settings(
             "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
             "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
             "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
-            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL");
+            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL",
+            "QUEUEVIEW_STANDBY_REPLICAS", "QUEUEVIEW_GROUP_PROTOCOL", "QUEUEVIEW_SESSION_TIMEOUT");
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
@@ -77,7 +84,10 @@ public record Settings(
                 read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
                 read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
                 read.integer("QUEUEVIEW_STREAM_THREADS", 2, 1, 64),
-                read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)));
+                read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)),
+                read.integer("QUEUEVIEW_STANDBY_REPLICAS", 1, 0, 16),
+                read.oneOf("QUEUEVIEW_GROUP_PROTOCOL", "classic", Set.of("classic", "streams")),
+                read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(5)));
     }
 
     /** Reads one variable at a time and says which one is wrong. */

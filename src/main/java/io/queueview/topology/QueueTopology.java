@@ -3,6 +3,7 @@ package io.queueview.topology;
 import io.queueview.config.Settings;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,8 +70,17 @@ public final class QueueTopology {
         return builder.build();
     }
 
-    /** The Kafka Streams configuration; applicationServer is "host:port" of this instance's HTTP API. */
+    /** The Kafka Streams configuration of a dynamic group member (tests and benchmarks). */
     public static Properties streamsConfig(Settings settings, String bootstrapServers, String applicationServer) {
+        return streamsConfig(settings, bootstrapServers, applicationServer, null);
+    }
+
+    /**
+     * The Kafka Streams configuration; applicationServer is "host:port" of this instance's HTTP API, and
+     * groupInstanceId its static name in the group (null: a dynamic member).
+     */
+    public static Properties streamsConfig(Settings settings, String bootstrapServers, String applicationServer,
+                                           String groupInstanceId) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -97,7 +107,37 @@ public final class QueueTopology {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A new application reads the events topic from its beginning: the view is the whole history.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        membership(props, settings, groupInstanceId);
         return props;
+    }
+
+    /**
+     * How this instance belongs to the group. A static member (group.instance.id; Kafka Streams suffixes it per
+     * stream thread) that restarts takes its partitions back without a rebalance; a member that dies for good is
+     * noticed after the session timeout, and its partitions go to the instances holding standbys of them. With
+     * the streams protocol the session timeout and the standbys are group configs (StreamsGroupConfig).
+     */
+    private static void membership(Properties props, Settings settings, String groupInstanceId) {
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, settings.groupProtocol());
+        if ("classic".equals(settings.groupProtocol())) {
+            // Static membership only here: with the streams protocol (Kafka 4.4) a member that comes back under
+            // the name of one killed within its session is refused (UNRELEASED_INSTANCE_ID), a fatal error that
+            // stops the view; measured on kill -9 and restart.
+            if (groupInstanceId != null) {
+                props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId);
+            }
+            props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                    (int) settings.sessionTimeout().toMillis());
+            // The survivors learn of a rebalance on their next heartbeat: a fifth of the session keeps that short.
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                    (int) heartbeatInterval(settings).toMillis());
+        }
+    }
+
+    /** A fifth of the session timeout: several heartbeats may be lost before the member is given up. */
+    public static Duration heartbeatInterval(Settings settings) {
+        return settings.sessionTimeout().dividedBy(5);
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> keyValueStore(String name) {

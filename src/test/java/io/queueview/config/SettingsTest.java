@@ -30,6 +30,18 @@ class SettingsTest {
         assertEquals("exactly_once_v2", settings.processingGuarantee());
         assertEquals(Duration.ofHours(24), settings.removalMarkerTtl());
         assertEquals(1, settings.replicationFactor());
+        assertEquals(1, settings.standbyReplicas());
+        assertEquals("classic", settings.groupProtocol());
+        assertEquals(Duration.ofSeconds(5), settings.sessionTimeout());
+    }
+
+    @Test
+    void membershipSettingsAreRead() {
+        Settings settings = Settings.from(Map.of("QUEUEVIEW_STANDBY_REPLICAS", "0", "QUEUEVIEW_GROUP_PROTOCOL",
+                "streams", "QUEUEVIEW_SESSION_TIMEOUT", "PT10S"));
+        assertEquals(0, settings.standbyReplicas());
+        assertEquals("streams", settings.groupProtocol());
+        assertEquals(Duration.ofSeconds(10), settings.sessionTimeout());
     }
 
     @Test
@@ -51,6 +63,10 @@ class SettingsTest {
         "QUEUEVIEW_PROCESSING_GUARANTEE, exactly_once",
         "QUEUEVIEW_REMOVAL_MARKER_TTL, 24h",
         "QUEUEVIEW_STREAM_THREADS, 0",
+        "QUEUEVIEW_STANDBY_REPLICAS, -1",
+        "QUEUEVIEW_STANDBY_REPLICAS, one",
+        "QUEUEVIEW_GROUP_PROTOCOL, consumer",
+        "QUEUEVIEW_SESSION_TIMEOUT, 5s",
     })
     void aWrongValueStopsStartUpNamingTheVariable(String variable, String value) {
         InvalidSetting error = assertThrows(InvalidSetting.class, () -> Settings.from(Map.of(variable, value)));

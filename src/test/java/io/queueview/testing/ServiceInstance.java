@@ -1,0 +1,241 @@
+package io.queueview.testing;
+
+import io.queueview.app.Main;
+import io.queueview.http.Caller;
+import io.queueview.http.Tokens;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * queueview as its own JVM process ({@code java -Xmx384m -cp target/classes:<dependencies> io.queueview.app.Main}),
+ * as an operator runs it, so that a test can kill it with SIGKILL and start it again on the same data folder and
+ * port. Instances of one {@link Group} share the broker, application id, topics and a token. The log goes to
+ * target/service-logs/&lt;name&gt;.log (appended on restart). No instance outlives the test JVM.
+ */
+public final class ServiceInstance implements AutoCloseable {
+
+    private static final Set<ServiceInstance> ALIVE = ConcurrentHashMap.newKeySet();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static {
+        // SIGKILL, not SIGTERM: the JVM is going away and must not wait for clean closes
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(ServiceInstance::kill),
+                "service-instances-kill"));
+    }
+
+    private final String name;
+    private final Path dataDir;
+    private final int port;
+    private final Map<String, String> env;
+    private final Path log;
+    private final String token;
+    private Process process;
+
+    private ServiceInstance(String name, Path dataDir, int port, Map<String, String> env, Path log, String token) {
+        this.name = name;
+        this.token = token;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.env = env;
+        this.log = log;
+    }
+
+    /**
+     * What the instances of one test share: the shared broker, an application id, topics with the given number of
+     * partitions, and a tokens file with one token for every project and action.
+     */
+    public record Group(Path folder, Map<String, String> env, String token) {
+
+        public static Group create(Path folder, int partitions, String... overrides) throws IOException {
+            String token = SharedBroker.unique("it-token");
+            Path tokens = folder.resolve("tokens.json");
+            Files.createDirectories(folder);
+            Files.writeString(tokens, """
+                    {"tokens":[{"name":"it","sha256":"%s","projects":["*"],"actions":["%s","%s"]}]}
+                    """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
+                    "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
+                    "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
+                    "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
+                    "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
+                    "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
+                    "QUEUEVIEW_PARTITIONS", Integer.toString(partitions),
+                    "QUEUEVIEW_REPLICATION_FACTOR", "1",
+                    "QUEUEVIEW_TOKENS_FILE", tokens.toString()));
+            for (int i = 0; i < overrides.length; i += 2) {
+                env.put(overrides[i], overrides[i + 1]);
+            }
+            return new Group(folder, Map.copyOf(env), token);
+        }
+
+        public String eventsTopic() {
+            return env.get("QUEUEVIEW_EVENTS_TOPIC");
+        }
+
+        /** A new instance of this group with a data folder and a free HTTP port of its own; not started yet. */
+        public ServiceInstance instance(String name) throws IOException {
+            Path dataDir = Files.createDirectories(folder.resolve(name));
+            int port = FreePort.find();
+            Map<String, String> own = new HashMap<>(env);
+            own.put("QUEUEVIEW_DATA_DIR", dataDir.toString());
+            own.put("QUEUEVIEW_HTTP_PORT", Integer.toString(port));
+            Path log = Files.createDirectories(Path.of("target", "service-logs"))
+                    .resolve(env.get("QUEUEVIEW_APPLICATION_ID") + "-" + name + ".log");
+            return new ServiceInstance(name, dataDir, port, Map.copyOf(own), log.toAbsolutePath(), token);
+        }
+    }
+
+    /** Starts the process; returns at once (see {@link #awaitReady}). */
+    public synchronized ServiceInstance start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is running already");
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", classpath(), Main.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("QUEUEVIEW_"));
+        builder.environment().putAll(env);
+        process = builder.start();
+        ALIVE.add(this);
+        return this;
+    }
+
+    /** Polls GET /health/ready until 200; the time it took. Fails when the process exits or the time is up. */
+    public Duration awaitReady(Duration timeout) {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        while (!ready()) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " was not ready within " + timeout.toSeconds() + " s; see " + log);
+            }
+            sleep(50);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    public boolean ready() {
+        try {
+            return get("/health/ready").statusCode() == 200;
+        } catch (UncheckedIOException notListening) {
+            return false;
+        }
+    }
+
+    /** GET on this instance with the group's token; UncheckedIOException when nothing answers (not started, or killed). */
+    public HttpResponse<String> get(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                    .header("X-Auth-Token", token)
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** SIGKILL, as a crash or an OOM killer would: no clean close, no leaving the group. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(30));
+            ALIVE.remove(this);
+        }
+    }
+
+    /** SIGTERM: queueview closes cleanly (Main's shutdown hook); SIGKILL if it takes longer than a minute. */
+    public synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!awaitExit(Duration.ofSeconds(60))) {
+                kill();
+            }
+        }
+        ALIVE.remove(this);
+    }
+
+    /** Starts again on the same data folder and port (after a kill or a stop). */
+    public ServiceInstance restart() throws IOException {
+        stop();
+        return start();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * target/classes and every dependency, from this JVM's own class path (under failsafe: the test class path,
+     * which Maven resolved). The packaged jar and the test classes are left out: the process runs what users run.
+     */
+    static String classpath() {
+        Path classes = Path.of("target", "classes").toAbsolutePath();
+        Stream<String> dependencies = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .filter(entry -> !Path.of(entry).toAbsolutePath().startsWith(Path.of("target").toAbsolutePath()));
+        return Stream.concat(Stream.of(classes.toString()), dependencies).distinct()
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
