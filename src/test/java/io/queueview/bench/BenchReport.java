@@ -53,6 +53,28 @@ final class BenchReport {
         out.append("|---|---:|---:|---:|---:|---:|---|\n");
         out.append(String.format("| GET list | %s | %s | %s | %s | %s | >= 5,000/s, p99 <= 10 ms |%n",
                 http.get("clients"), http.get("requests_per_s"), http.get("p50_ms"), http.get("p99_ms"), http.get("errors")));
+        Map<String, Object> scaleOut = (Map<String, Object>) figures.get("scale_out");
+        if (scaleOut != null) {
+            out.append("\n").append(scaleOut(scaleOut));
+        }
+        return out.toString();
+    }
+
+    /** The scale-out section: queueview as separate processes on one broker. */
+    static String scaleOut(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder("| scale-out (separate processes, 24 queues of 2,000 entries, 6 partitions, "
+                + "1 standby) | figure | target |\n|---|---:|---|\n");
+        row(out, "kill -9 and restart of one instance: every queue answering again (s, each crash)",
+                figures.get("restart_after_kill_s"), "<= 10");
+        row(out, "4 instances, kill -9 of one: every queue answered by the others (s)",
+                figures.get("failover_after_kill_s"), "<= 10");
+        row(out, "a fourth instance joins under load: calls / 503 share / wrong answers", figures.get("join_calls")
+                + " / " + figures.get("join_unavailable_share") + " / " + figures.get("join_wrong"), "0 wrong");
+        row(out, "first pages with 16 clients on the owner (requests/s, p99 ms)", figures.get("direct_per_s") + ", "
+                + figures.get("direct_p99_ms"), "");
+        row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
+                + figures.get("forwarded_p99_ms"), "");
+        row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
         return out.toString();
     }
 

@@ -39,18 +39,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class Benchmark {
 
     /** What to run: the full benchmark, or the small mode the test suite runs so this code never rots. */
+    /** @param scaleOut whether to run the scale-out section (separate processes; ScaleOutIT covers it in verify) */
     record Options(int entries, int partitions, int calls, Duration httpDuration, Path workDir, Path jsonOut,
-                   boolean ingestOnly) {
+                   boolean ingestOnly, boolean scaleOut) {
 
         static Options full(Path workDir) {
             return new Options(1_000_000, 8, 3000, Duration.ofSeconds(10), workDir, Path.of("target", "benchmark.json"),
-                    false);
+                    false, true);
         }
 
         static Options small(Path workDir) {
-            return new Options(10_000, 2, 200, Duration.ofSeconds(1), workDir, workDir.resolve("benchmark.json"), false);
+            return new Options(10_000, 2, 200, Duration.ofSeconds(1), workDir, workDir.resolve("benchmark.json"), false,
+                    false);
         }
     }
+
+    /** The scale-out section's data: many queues, so that every instance owns some. */
+    private static final int SCALE_OUT_QUEUES = 24;
+    private static final int SCALE_OUT_ENTRIES = 2_000;
+    private static final int SCALE_OUT_CRASHES = 3;
 
     /** Time for one query's calls on one target (fewer calls when they are slow). */
     private static final Duration QUERY_BUDGET = Duration.ofSeconds(6);
@@ -69,17 +76,27 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
-        for (String arg : args) { // --small; for experiments: --entries=N, --ingest-only (ingest and a restart)
+        // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only
+        for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
             } else if (arg.startsWith("--entries=")) {
                 options = new Options(Integer.parseInt(arg.substring(10)), options.partitions(), options.calls(),
-                        options.httpDuration(), work, options.jsonOut(), options.ingestOnly());
+                        options.httpDuration(), work, options.jsonOut(), options.ingestOnly(), options.scaleOut());
             } else if (arg.equals("--ingest-only")) {
                 options = new Options(options.entries(), options.partitions(), options.calls(),
-                        options.httpDuration(), work, options.jsonOut(), true);
+                        options.httpDuration(), work, options.jsonOut(), true, false);
+            } else if (arg.equals("--scale-out-only")) {
+                try {
+                    System.out.println(BenchReport.scaleOut(ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
+                            SCALE_OUT_CRASHES, options.httpDuration(), System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0); // the in-JVM broker of the instances' group
             } else {
-                throw new IllegalArgumentException("unknown argument " + arg + "; use --small, --entries=N, --ingest-only");
+                throw new IllegalArgumentException("unknown argument " + arg
+                        + "; use --small, --entries=N, --ingest-only, --scale-out-only");
             }
         }
         try {
@@ -139,6 +156,10 @@ public final class Benchmark {
                     Map.of("events_per_s", round(service.eventsPerSecond()), "peak_rss_mib", service.peakRssMib())));
         }
         figures.put("peak_rss_mib", ServiceProcess.peakRssMib(ProcessHandle.current().pid()));
+        if (options.scaleOut()) {
+            figures.put("scale_out", ScaleOut.measure(options.workDir().resolve("scale-out"), SCALE_OUT_QUEUES,
+                    SCALE_OUT_ENTRIES, SCALE_OUT_CRASHES, options.httpDuration(), log));
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());
         json.writeValue(options.jsonOut().toFile(), figures);

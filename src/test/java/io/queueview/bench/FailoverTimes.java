@@ -38,12 +38,12 @@ public final class FailoverTimes {
         ServiceInstance a = group.instance("a").start();
         System.out.printf("first start: ready %.1f s%n", a.awaitReady(LIMIT).toMillis() / 1e3);
         queues.produce(group.eventsTopic()); // the first instance created the topics
-        System.out.printf("first start: answering after %.1f s more%n", seconds(() -> queues.eachAnsweredByItsOwner(List.of(a))));
+        System.out.printf("first start: answering after %.1f s more%n", seconds(() -> queues.answeredEverywhere(List.of(a))));
         for (int crash = 1; crash <= crashes; crash++) {
             a.kill();
             long killed = System.nanoTime();
             a.start();
-            double answering = seconds(killed, () -> queues.eachAnsweredByItsOwner(List.of(a)));
+            double answering = seconds(killed, () -> queues.answeredEverywhere(List.of(a)));
             System.out.printf("kill -9 %d -> restarted -> every queue answering: %.1f s%n", crash, answering);
         }
         for (int stop = 1; stop <= 2; stop++) {
@@ -52,24 +52,23 @@ public final class FailoverTimes {
             double stopped = (System.nanoTime() - stopping) / 1e9;
             long started = System.nanoTime();
             a.start();
-            double answering = seconds(started, () -> queues.eachAnsweredByItsOwner(List.of(a)));
+            double answering = seconds(started, () -> queues.answeredEverywhere(List.of(a)));
             System.out.printf("clean stop %d (%.1f s) -> start -> every queue answering: %.1f s%n", stop, stopped, answering);
         }
 
         ServiceInstance b = group.instance("b").start();
         ServiceInstance c = group.instance("c").start();
         List<ServiceInstance> all = List.of(a, b, c);
-        seconds(() -> b.ready() && c.ready() && queues.eachAnsweredByItsOwner(all));
+        seconds(() -> b.ready() && c.ready() && queues.answeredEverywhere(all));
         Thread.sleep(5_000); // standbys catch up
-        seconds(() -> queues.eachAnsweredByItsOwner(all));
-        Map<String, List<ServiceInstance>> before = queues.answering(all);
-        ServiceInstance victim = before.values().stream().map(owners -> owners.get(0)).filter(i -> i != a)
-                .findFirst().orElse(b);
-        long owned = before.values().stream().filter(owners -> owners.contains(victim)).count();
+        seconds(() -> queues.answeredEverywhere(all));
+        Map<String, ServiceInstance> before = queues.owners(all);
+        ServiceInstance victim = before.values().stream().filter(i -> i != a).findFirst().orElse(b);
+        long owned = before.values().stream().filter(owner -> owner == victim).count();
         List<ServiceInstance> survivors = all.stream().filter(i -> i != victim).toList();
         victim.kill();
         long killed = System.nanoTime();
-        double failover = seconds(killed, () -> queues.eachAnsweredByItsOwner(survivors));
+        double failover = seconds(killed, () -> queues.answeredEverywhere(survivors));
         System.out.printf("3 instances, kill -9 of %s (owner of %d of %d queues) -> each answering on a survivor: %.1f s%n",
                 victim.name(), owned, before.size(), failover);
         for (ServiceInstance instance : all) {

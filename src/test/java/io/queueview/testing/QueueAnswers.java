@@ -8,12 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Test queues spread over the partitions (one RESIM queue per project) and which instance answers each: until
- * forwarding exists, a queue answers 200 only on the instance that owns its partition and 503 on the others.
+ * Test queues spread over the partitions (one RESIM queue per project) and how the instances of a group answer
+ * them: any instance answers any queue, from the queue's owner — itself, or the owner it forwarded the call to,
+ * which the answer names in {@code meta_info.answered_by}.
  */
 public record QueueAnswers(List<String> projects, int entriesPerQueue) {
+
+    private static final Pattern ANSWERED_BY = Pattern.compile("\"answered_by\":\"[^\"]*:(\\d+)\"");
+    private static final Pattern META_INFO = Pattern.compile("\"meta_info\":\\{[^}]*}");
 
     public static QueueAnswers of(int queues, int entriesPerQueue) {
         List<String> projects = new ArrayList<>();
@@ -39,58 +45,60 @@ public record QueueAnswers(List<String> projects, int entriesPerQueue) {
         return "/v1.0/" + project + "/data/queuing-jobs?queue_type=RESIM&limit=200";
     }
 
-    /** The queue's page as listed by this instance, when it answers 200 with every entry; else empty. */
+    /** The queue's page as this instance answers it (200 with every entry), without meta_info; else empty. */
     public Optional<String> page(ServiceInstance instance, String project) {
-        try {
-            HttpResponse<String> response = instance.get(list(project));
-            return response.statusCode() == 200 && response.body().contains("\"total\":" + entriesPerQueue + "}")
-                    ? Optional.of(response.body().replaceAll("\"meta_info\":\\{[^}]*}", "")) : Optional.empty();
-        } catch (UncheckedIOException notAnswering) {
-            return Optional.empty();
-        }
+        return answer(instance, project).map(body -> META_INFO.matcher(body).replaceAll(""));
     }
 
-    /** Each queue's answering instances (200 with every entry), in the order of the queues. */
-    public Map<String, List<ServiceInstance>> answering(List<ServiceInstance> instances) {
-        Map<String, List<ServiceInstance>> answering = new LinkedHashMap<>();
-        for (String project : projects) {
-            List<ServiceInstance> owners = new ArrayList<>();
-            for (ServiceInstance instance : instances) {
-                if (page(instance, project).isPresent()) {
-                    owners.add(instance);
-                }
-            }
-            answering.put(project, owners);
-        }
-        return answering;
+    /** The port of the instance that answered the queue's list through this one; empty when none did. */
+    public Optional<Integer> answeredBy(ServiceInstance instance, String project) {
+        return answer(instance, project).map(body -> {
+            Matcher forwarded = ANSWERED_BY.matcher(body);
+            return forwarded.find() ? Integer.parseInt(forwarded.group(1)) : instance.port();
+        });
     }
 
-    /** True when every queue answers 200 on exactly one of the instances, and on the others 503 naming one of them. */
-    public boolean eachAnsweredByItsOwner(List<ServiceInstance> instances) {
+    /**
+     * True when every queue answers its whole page on every one of these instances, the same page everywhere,
+     * answered by one and the same owner among them.
+     */
+    public boolean answeredEverywhere(List<ServiceInstance> instances) {
+        List<Integer> ports = instances.stream().map(ServiceInstance::port).toList();
         for (String project : projects) {
-            int owners = 0;
+            String page = null;
+            Integer owner = null;
             for (ServiceInstance instance : instances) {
-                if (page(instance, project).isPresent()) {
-                    owners++;
-                } else if (!namesAnOwnerAmong(instances, instance, project)) {
+                Optional<String> answer = page(instance, project);
+                Optional<Integer> answeredBy = answeredBy(instance, project);
+                if (answer.isEmpty() || answeredBy.isEmpty() || !ports.contains(answeredBy.get())
+                        || (page != null && !page.equals(answer.get()))
+                        || (owner != null && !owner.equals(answeredBy.get()))) {
                     return false;
                 }
-            }
-            if (owners != 1) {
-                return false;
+                page = answer.get();
+                owner = answeredBy.get();
             }
         }
         return true;
     }
 
-    /** A 503 that names one of the instances as the owner (not one that died). */
-    private static boolean namesAnOwnerAmong(List<ServiceInstance> instances, ServiceInstance asked, String project) {
+    /** Each queue's owner among the instances: the one that answers the queue itself. */
+    public Map<String, ServiceInstance> owners(List<ServiceInstance> instances) {
+        Map<String, ServiceInstance> owners = new LinkedHashMap<>();
+        for (String project : projects) {
+            int port = answeredBy(instances.get(0), project).orElseThrow();
+            owners.put(project, instances.stream().filter(instance -> instance.port() == port).findFirst().orElseThrow());
+        }
+        return owners;
+    }
+
+    private Optional<String> answer(ServiceInstance instance, String project) {
         try {
-            HttpResponse<String> response = asked.get(list(project));
-            return response.statusCode() == 503 && instances.stream().anyMatch(owner -> response.body()
-                    .contains("is owned by instance 127.0.0.1:" + owner.port() + ","));
+            HttpResponse<String> response = instance.get(list(project));
+            return response.statusCode() == 200 && response.body().contains("\"total\":" + entriesPerQueue + "}")
+                    ? Optional.of(response.body()) : Optional.empty();
         } catch (UncheckedIOException notAnswering) {
-            return false;
+            return Optional.empty();
         }
     }
 }

@@ -59,17 +59,24 @@ public final class ServiceInstance implements AutoCloseable {
 
     /**
      * What the instances of one test share: the shared broker, an application id, topics with the given number of
-     * partitions, and a tokens file with one token for every project and action.
+     * partitions, and a tokens file with one token for every project and action, and one for the project
+     * {@link #ELSEWHERE} only.
      */
-    public record Group(Path folder, Map<String, String> env, String token) {
+    public record Group(Path folder, Map<String, String> env, String token, String elsewhereToken) {
+
+        /** The one project {@link #elsewhereToken} may act on. */
+        public static final String ELSEWHERE = "elsewhere";
 
         public static Group create(Path folder, int partitions, String... overrides) throws IOException {
             String token = SharedBroker.unique("it-token");
+            String elsewhereToken = SharedBroker.unique("it-elsewhere-token");
             Path tokens = folder.resolve("tokens.json");
             Files.createDirectories(folder);
             Files.writeString(tokens, """
-                    {"tokens":[{"name":"it","sha256":"%s","projects":["*"],"actions":["%s","%s"]}]}
-                    """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
+                    {"tokens":[{"name":"it","sha256":"%s","projects":["*"],"actions":["%s","%s"]},
+                               {"name":"elsewhere","sha256":"%s","projects":["%s"],"actions":["%s","%s"]}]}
+                    """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE,
+                    Tokens.sha256Hex(elsewhereToken), ELSEWHERE, Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
             Map<String, String> env = new HashMap<>(Map.of(
                     "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
                     "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
@@ -83,7 +90,7 @@ public final class ServiceInstance implements AutoCloseable {
             for (int i = 0; i < overrides.length; i += 2) {
                 env.put(overrides[i], overrides[i + 1]);
             }
-            return new Group(folder, Map.copyOf(env), token);
+            return new Group(folder, Map.copyOf(env), token, elsewhereToken);
         }
 
         public String eventsTopic() {
@@ -145,10 +152,27 @@ public final class ServiceInstance implements AutoCloseable {
 
     /** GET on this instance with the group's token; UncheckedIOException when nothing answers (not started, or killed). */
     public HttpResponse<String> get(String pathAndQuery) {
+        return call("GET", pathAndQuery, token, null);
+    }
+
+    /** PUT of a JSON body with the group's token. */
+    public HttpResponse<String> put(String pathAndQuery, String json) {
+        return call("PUT", pathAndQuery, token, json);
+    }
+
+    /** Any call with any token (null: none); UncheckedIOException when nothing answers. */
+    public HttpResponse<String> call(String method, String pathAndQuery, String callerToken, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(15))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (callerToken != null) {
+            request.header("X-Auth-Token", callerToken);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                    .header("X-Auth-Token", token)
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,181 @@
+package io.queueview.bench;
+
+import io.queueview.testing.QueueAnswers;
+import io.queueview.testing.ServiceInstance;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The benchmark's scale-out section, with queueview as separate JVM processes ({@link ServiceInstance}) on one
+ * broker: how long until an instance killed with kill -9 and restarted answers every queue again; with three
+ * instances, how long until the queues of one killed for good are answered by the others; the share of 503s while
+ * a fourth joins under load; and list throughput through an instance that forwards to the owner against the
+ * owner itself, in the same run.
+ */
+final class ScaleOut {
+
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+    private static final int CLIENTS = 16;
+
+    private ScaleOut() {
+    }
+
+    static Map<String, Object> measure(Path folder, int queues, int entries, int crashes, Duration httpDuration,
+                                       PrintStream log) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        ServiceInstance.Group group = ServiceInstance.Group.create(folder, 6, "QUEUEVIEW_STANDBY_REPLICAS", "1");
+        QueueAnswers answers = QueueAnswers.of(queues, entries);
+        List<ServiceInstance> all = new ArrayList<>();
+        try {
+            ServiceInstance a = group.instance("a").start();
+            all.add(a);
+            a.awaitReady(LIMIT);
+            answers.produce(group.eventsTopic());
+            seconds(System.nanoTime(), () -> answers.answeredEverywhere(List.of(a)));
+
+            List<Double> restarts = new ArrayList<>();
+            for (int crash = 1; crash <= crashes; crash++) {
+                a.kill();
+                long killed = System.nanoTime();
+                a.start();
+                restarts.add(seconds(killed, () -> answers.answeredEverywhere(List.of(a))));
+                log.printf("scale-out: kill -9 %d, restart -> every queue answering: %.1f s%n", crash,
+                        restarts.get(restarts.size() - 1));
+            }
+            figures.put("restart_after_kill_s", restarts);
+
+            for (String name : List.of("b", "c")) {
+                all.add(group.instance(name).start());
+            }
+            for (ServiceInstance instance : all) {
+                instance.awaitReady(LIMIT);
+            }
+            seconds(System.nanoTime(), () -> answers.answeredEverywhere(all));
+            Thread.sleep(3_000); // the standbys catch up
+
+            Map<String, ServiceInstance> owners = answers.owners(all);
+            String project = answers.projects().get(0);
+            ServiceInstance owner = owners.get(project);
+            ServiceInstance forwarder = all.stream().filter(instance -> instance != owner).findFirst().orElseThrow();
+            String path = QueueAnswers.list(project).replace("limit=200", "limit=10");
+            HttpLoad.Result direct = HttpLoad.run("http://127.0.0.1:" + owner.port() + path, group.token(), CLIENTS,
+                    Duration.ofSeconds(2), httpDuration);
+            HttpLoad.Result forwarded = HttpLoad.run("http://127.0.0.1:" + forwarder.port() + path, group.token(),
+                    CLIENTS, Duration.ofSeconds(2), httpDuration);
+            log.printf("scale-out: first pages, %d clients: direct %,.0f/s (p99 %.2f ms), forwarded %,.0f/s (p99 %.2f ms)%n",
+                    CLIENTS, direct.requestsPerSecond(), direct.latency().p99Micros() / 1000, forwarded.requestsPerSecond(),
+                    forwarded.latency().p99Micros() / 1000);
+            figures.put("direct_per_s", Math.round(direct.requestsPerSecond()));
+            figures.put("direct_p99_ms", Math.round(direct.latency().p99Micros() / 10) / 100.0);
+            figures.put("forwarded_per_s", Math.round(forwarded.requestsPerSecond()));
+            figures.put("forwarded_p99_ms", Math.round(forwarded.latency().p99Micros() / 10) / 100.0);
+            figures.put("forwarded_over_direct", Math.round(100 * forwarded.requestsPerSecond()
+                    / direct.requestsPerSecond()) / 100.0);
+            figures.put("http_errors", direct.errors() + forwarded.errors());
+
+            long[] join = new long[3];
+            try (Load load = new Load(List.copyOf(all), answers)) {
+                ServiceInstance d = group.instance("d").start();
+                all.add(d);
+                d.awaitReady(LIMIT);
+                seconds(System.nanoTime(), () -> answers.answeredEverywhere(all));
+                Thread.sleep(2_000);
+                load.stop();
+                join = new long[] {load.calls(), load.unavailable.get(), load.wrong.get()};
+            }
+            log.printf("scale-out: a fourth instance joined: %d calls, %d unavailable, %d wrong%n", join[0], join[1],
+                    join[2]);
+            figures.put("join_calls", join[0]);
+            figures.put("join_unavailable_share", Math.round(1000.0 * join[1] / Math.max(1, join[0])) / 1000.0);
+            figures.put("join_wrong", join[2]);
+
+            Thread.sleep(3_000);
+            ServiceInstance victim = answers.owners(all).get(project);
+            List<ServiceInstance> survivors = all.stream().filter(instance -> instance != victim).toList();
+            victim.kill();
+            long killed = System.nanoTime();
+            double failover = seconds(killed, () -> answers.answeredEverywhere(survivors));
+            log.printf("scale-out: 4 instances, kill -9 of %s -> every queue answered by the others: %.1f s%n",
+                    victim.name(), failover);
+            figures.put("failover_after_kill_s", failover);
+        } finally {
+            all.forEach(ServiceInstance::kill);
+        }
+        return figures;
+    }
+
+    /** Steady list calls against some instances: answered whole, unavailable (502, 503, no answer) or wrong. */
+    private static final class Load implements AutoCloseable {
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong unavailable = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(List<ServiceInstance> targets, QueueAnswers answers) {
+            for (int t = 0; t < 2; t++) {
+                Random random = new Random(t);
+                Thread thread = new Thread(() -> {
+                    while (running.get()) {
+                        String project = answers.projects().get(random.nextInt(answers.projects().size()));
+                        try {
+                            HttpResponse<String> answer = targets.get(random.nextInt(targets.size()))
+                                    .get(QueueAnswers.list(project));
+                            if (answer.statusCode() == 502 || answer.statusCode() == 503) {
+                                unavailable.incrementAndGet();
+                            } else if (answer.statusCode() == 200 && answer.body()
+                                    .contains("\"total\":" + answers.entriesPerQueue() + "}")) {
+                                answered.incrementAndGet();
+                            } else {
+                                wrong.incrementAndGet();
+                            }
+                        } catch (UncheckedIOException notAnswering) {
+                            unavailable.incrementAndGet();
+                        }
+                    }
+                }, "scale-out-load-" + t);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        long calls() {
+            return answered.get() + unavailable.get() + wrong.get();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    /** Seconds from `from` until the condition holds, polled every 50 ms. */
+    private static double seconds(long from, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not within " + LIMIT);
+            }
+            Thread.sleep(50);
+        }
+        return Math.round((System.nanoTime() - from) / 1e8) / 10.0;
+    }
+}
