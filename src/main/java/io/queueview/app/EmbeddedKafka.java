@@ -107,8 +107,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // Nobody else will join, so waiting for more group members only slows the first rebalance.
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
-                // Let groups detect a dead instance within seconds (QUEUEVIEW_SESSION_TIMEOUT, 5 s by default): the
-                // broker's lower bounds are 6 s (classic) and 45 s / 5 s heartbeats (streams protocol).
+                // Let groups give up a dead instance within seconds (QUEUEVIEW_SESSION_TIMEOUT, 6 s by default, may be
+                // set lower here): Kafka's lower bounds are 6 s (classic) and 45 s with 5 s heartbeats (streams).
                 Map.entry("group.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.heartbeat.interval.ms", "200"),

@@ -87,7 +87,7 @@ public record Settings(
                 read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)),
                 read.integer("QUEUEVIEW_STANDBY_REPLICAS", 1, 0, 16),
                 read.oneOf("QUEUEVIEW_GROUP_PROTOCOL", "classic", Set.of("classic", "streams")),
-                read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(5)));
+                read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6)));
     }
 
     /** Reads one variable at a time and says which one is wrong. */

@@ -32,7 +32,7 @@ class SettingsTest {
         assertEquals(1, settings.replicationFactor());
         assertEquals(1, settings.standbyReplicas());
         assertEquals("classic", settings.groupProtocol());
-        assertEquals(Duration.ofSeconds(5), settings.sessionTimeout());
+        assertEquals(Duration.ofSeconds(6), settings.sessionTimeout());
     }
 
     @Test
