@@ -11,8 +11,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The tokens the service accepts: the configured tokens file, or else a generated demo token for every project
- * and action, kept in the data folder (demo-token, and its hash in tokens.json) so a restart keeps it.
+ * The tokens the service accepts: the configured tokens file, or else a demo token for every project and action —
+ * QUEUEVIEW_DEMO_TOKEN, or one generated once — kept in the data folder (demo-token, and its hash in tokens.json)
+ * so a restart keeps it.
  */
 record AccessTokens(Tokens tokens, String demoToken) {
 
@@ -23,7 +24,10 @@ record AccessTokens(Tokens tokens, String demoToken) {
         Path tokenFile = settings.dataDir().resolve("demo-token");
         Path tokensFile = settings.dataDir().resolve("tokens.json");
         String token;
-        if (Files.exists(tokenFile)) {
+        if (settings.demoToken() != null) {
+            token = settings.demoToken();
+            Files.writeString(tokenFile, token + "\n", StandardCharsets.UTF_8);
+        } else if (Files.exists(tokenFile)) {
             token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
         } else {
             byte[] random = new byte[24];

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param kafkaBootstrap   bootstrap servers of a Kafka cluster, or null to start the embedded broker
  * @param partitions       partition count of the repartition topic: bounds the parallelism
  * @param replicationFactor of the topics queueview creates; -1 means the broker's default
+ * @param demoToken        without a tokens file, the demo token to accept instead of a generated one (several
+ *                         instances of one demo must accept the same token: calls are forwarded between them)
  * @param standbyReplicas  warm copies of each partition's stores on other instances, promoted when the owner dies
  * @param groupProtocol    the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its partitions
@@ -26,6 +28,7 @@ public record Settings(
         int embeddedKafkaPort,
         boolean demo,
         Path tokensFile,
+        String demoToken,
         String applicationId,
         String eventsTopic,
         String dlqTopic,
@@ -45,6 +48,7 @@ public record Settings(
     public static final Set<String> VARIABLES = Set.of(
             "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
             "QUEUEVIEW_KAFKA_BOOTSTRAP", "QUEUEVIEW_EMBEDDED_KAFKA_PORT", "QUEUEVIEW_DEMO", "QUEUEVIEW_TOKENS_FILE",
+            "QUEUEVIEW_DEMO_TOKEN",
             "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
             "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
             "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
@@ -73,6 +77,7 @@ public record Settings(
                 read.port("QUEUEVIEW_EMBEDDED_KAFKA_PORT", 9092),
                 read.bool("QUEUEVIEW_DEMO", embedded),
                 read.path("QUEUEVIEW_TOKENS_FILE"),
+                read.text("QUEUEVIEW_DEMO_TOKEN", null),
                 read.text("QUEUEVIEW_APPLICATION_ID", "queueview"),
                 read.text("QUEUEVIEW_EVENTS_TOPIC", "queue-events"),
                 read.text("QUEUEVIEW_DLQ_TOPIC", "queue-events-dlq"),
