@@ -34,6 +34,7 @@ public final class ApiServer {
                                 Clock clock, Duration forwardTimeout) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
         Forwarding forwarding = new Forwarding(forwardTimeout);
+        UnavailableLog unavailable = new UnavailableLog(LOG);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -53,16 +54,16 @@ public final class ApiServer {
                     ctx.attribute(ANSWERED, true); // the owner's 404 or 405 stands as it is
                     forwarding.forward(e, ctx);
                 } catch (ApiError error) { // the owner moved again, or cannot be reached
-                    fail(ctx, error, error);
+                    fail(unavailable, ctx, error, error);
                 }
             });
             config.routes.exception(QueueUnavailable.class, (e, ctx) ->
-                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
+                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
             config.routes.exception(CommandPending.class, (e, ctx) ->
-                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
+                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
             config.routes.exception(KafkaUnavailable.class, (e, ctx) ->
-                    fail(ctx, ApiError.unavailable(e.getMessage()), e));
-            config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, ApiError.internal(), e));
+                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
+            config.routes.exception(Exception.class, (e, ctx) -> fail(unavailable, ctx, ApiError.internal(), e));
             config.routes.error(404, ctx -> answerUnlessAnswered(ctx,
                     ApiError.notFound("no such path: " + ctx.path())));
             config.routes.error(405, ctx -> answerUnlessAnswered(ctx,
@@ -82,14 +83,13 @@ public final class ApiServer {
     }
 
     /**
-     * Answers a failure that is the server's side (5xx) and logs it once with its cause chain: the method and path
-     * say which call, never a header (tokens stay out of the log). A queue that is briefly unavailable is a warning,
-     * anything else an error.
+     * Answers a failure that is the server's side (5xx) and logs it with its cause chain: the method and path say
+     * which call, never a header (tokens stay out of the log). A queue that is briefly unavailable is a warning,
+     * one line a second for a burst; anything else an error, every time.
      */
-    private static void fail(Context ctx, ApiError answer, Exception failure) {
+    private static void fail(UnavailableLog unavailable, Context ctx, ApiError answer, Exception failure) {
         if (answer.status() == 503 || answer.status() == 502) {
-            LOG.warn("{} {} answered {}: {}", ctx.method(), ctx.path(), answer.status(), failure.getMessage(),
-                    failure.getCause());
+            unavailable.answered(ctx.method() + " " + ctx.path(), answer.status(), failure);
         } else {
             LOG.error("{} {} answered {}", ctx.method(), ctx.path(), answer.status(), failure);
         }
