@@ -112,6 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("group.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.heartbeat.interval.ms", "200"),
+                // A killed instance's open transaction is aborted when this check first finds it timed out (default
+                // every 10 s): the successor of its partitions waits for that.
+                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"),
                 // Kafka's default is to wait forever for the quorum; fail instead, like awaitClients does.
                 Map.entry("server.max.startup.time.ms", String.valueOf(TimeUnit.SECONDS.toMillis(READY_TIMEOUT_SECONDS))));
     }
