@@ -33,10 +33,11 @@ public final class ApiServer {
     public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, QueueWriter writer,
                                 Clock clock, Duration forwardTimeout) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
-        Forwarding forwarding = new Forwarding(forwardTimeout);
+        Forwarding forwarding = new Forwarding(forwardTimeout.toMillis());
         UnavailableLog unavailable = new UnavailableLog(LOG);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.events.serverStopped(forwarding::close);
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
             config.routes.get(QueuingJobsApi.PATH, api::list);

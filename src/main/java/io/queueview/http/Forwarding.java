@@ -3,15 +3,17 @@ package io.queueview.http;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.queueview.query.OwnedElsewhere;
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Sends a call for a queue owned by another instance to that owner, and its answer back unchanged (status, body,
@@ -19,22 +21,33 @@ import java.util.List;
  * widens access. A forwarded call carries {@link #FORWARDED_BY}, and is never forwarded again: ownership that
  * moved twice is a 503 to retry. An owner that cannot be reached is a 502 naming it.
  */
-final class Forwarding {
+final class Forwarding implements AutoCloseable {
 
     /** Marks a forwarded call, with the address of the instance that forwarded it. */
     static final String FORWARDED_BY = "X-Queueview-Forwarded-By";
     private static final List<String> PASSED_ON = List.of("X-Auth-Token", "Authorization", "Content-Type");
     private static final int ATTEMPTS = 3;
     private static final long FIRST_PAUSE_MS = 100;
+    private static final long CONNECT_TIMEOUT_MS = 1_000;
+    /** Keep-alive connections per owner: as many as calls forwarded there at once, within reason. */
+    private static final int CONNECTIONS_PER_OWNER = 256;
 
-    // one client, many keep-alive connections: the JDK pools HTTP/1.1 connections per owner
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-    private final Duration timeout;
+    private final HttpClient client = new HttpClient();
+    private final long timeoutMs;
 
-    /** @param timeout how long an owner may take to answer: a write waits for its command to apply there */
-    Forwarding(Duration timeout) {
-        this.timeout = timeout;
+    /** @param timeoutMs how long an owner may take to answer: a write waits for its command to apply there */
+    Forwarding(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+        client.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        client.setMaxConnectionsPerDestination(CONNECTIONS_PER_OWNER);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear(); // the body goes back as the owner sent it
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the forwarding HTTP client", e);
+        }
     }
 
     static boolean isForwarded(Context ctx) {
@@ -47,42 +60,55 @@ final class Forwarding {
                     + " forwarded this call here as its owner: ownership is moving; retry shortly");
         }
         String query = ctx.queryString();
-        URI target = URI.create("http://" + elsewhere.owner() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout)
-                .header(FORWARDED_BY, ctx.host() == null ? "unknown" : ctx.host())
-                .method(ctx.method().name(), ctx.method() == HandlerType.GET
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
-        for (String header : PASSED_ON) {
-            String value = ctx.header(header);
-            if (value != null) {
-                request.header(header, value);
-            }
+        String target = "http://" + elsewhere.owner() + ctx.path() + (query == null ? "" : "?" + query);
+        String forwardedBy = ctx.host() == null ? "unknown" : ctx.host();
+        boolean read = ctx.method() == HandlerType.GET;
+        byte[] body = read ? null : ctx.bodyAsBytes();
+        ContentResponse answer = send(() -> {
+            Request request = client.newRequest(target).method(ctx.method().name())
+                    .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+            request.headers(headers -> {
+                headers.put(FORWARDED_BY, forwardedBy);
+                for (String header : PASSED_ON) {
+                    String value = ctx.header(header);
+                    if (value != null) {
+                        headers.put(header, value);
+                    }
+                }
+            });
+            return body == null ? request : request.body(new BytesRequestContent(body));
+        }, read, elsewhere);
+        ctx.status(answer.getStatus());
+        String contentType = answer.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType != null) {
+            ctx.contentType(contentType);
         }
-        HttpResponse<byte[]> answer = send(request.build(), ctx.method() == HandlerType.GET, elsewhere);
-        ctx.status(answer.statusCode());
-        answer.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-        answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-        ctx.result(answer.body());
+        String retryAfter = answer.getHeaders().get(HttpHeader.RETRY_AFTER);
+        if (retryAfter != null) {
+            ctx.header("Retry-After", retryAfter);
+        }
+        ctx.result(answer.getContent());
     }
 
     /**
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
      */
-    private HttpResponse<byte[]> send(HttpRequest request, boolean read, OwnedElsewhere elsewhere) {
-        IOException last = null;
+    private ContentResponse send(Supplier<Request> request, boolean read, OwnedElsewhere elsewhere) {
+        Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
+                return request.get().send();
+            } catch (ExecutionException | TimeoutException e) {
                 last = e;
-                boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+                boolean notSent = e.getCause() instanceof ConnectException;
                 if (!notSent && !read) {
                     break;
                 }
                 pause(FIRST_PAUSE_MS << (attempt - 1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                last = e;
                 break;
             }
         }
@@ -96,6 +122,15 @@ final class Forwarding {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the forwarding HTTP client", e);
         }
     }
 }

@@ -30,8 +30,9 @@ import org.apache.kafka.streams.state.HostInfo;
  * Asked per partition, not per instance: while the group rebalances, a partition that stays here keeps answering
  * (its store is read with stale stores allowed, since Kafka Streams refuses every store of a thread that is
  * restoring another task; the view itself refuses until its task has rebuilt it, so a restoring partition is never
- * read half-built). The partitions this instance owns are kept until the next state change: asking Kafka Streams on
- * every call serializes all HTTP threads on one lock (seen in a thread dump under load).
+ * read half-built). Who owns each partition — this instance, or which other — is kept until the next state change
+ * (every rebalance is one, here too): asking Kafka Streams on every call serializes all HTTP threads on one lock
+ * (seen in a thread dump under load).
  */
 public final class StreamsLocalStores implements LocalStores {
 
@@ -40,6 +41,7 @@ public final class StreamsLocalStores implements LocalStores {
     private final int partitions;
     private final String commandsTopic;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
+    private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
 
     /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
     public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
@@ -52,6 +54,7 @@ public final class StreamsLocalStores implements LocalStores {
     /** Call on every state change of the Kafka Streams instance: ownership may have moved. */
     public void stateChanged() {
         owned.clear();
+        ownedElsewhere.clear();
     }
 
     @Override
@@ -67,8 +70,20 @@ public final class StreamsLocalStores implements LocalStores {
         }
         byte[] key = QueueKeys.queue(queue);
         // the default partitioner's choice for the repartition topic, whose key this is
-        QueuePartition known = owned.get(Utils.toPositive(Utils.murmur2(key)) % partitions);
-        return known != null ? known : lookUp(queue, key);
+        int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
+        QueuePartition known = owned.get(partition);
+        if (known != null) {
+            return known;
+        }
+        InstanceAddress owner = ownedElsewhere.get(partition);
+        if (owner != null) {
+            throw elsewhere(queue, owner);
+        }
+        return lookUp(queue, key);
+    }
+
+    private static OwnedElsewhere elsewhere(QueueId queue, InstanceAddress owner) {
+        return new OwnedElsewhere(owner, "queue " + queue + " is owned by instance " + owner);
     }
 
     private QueuePartition lookUp(QueueId queue, byte[] key) {
@@ -78,7 +93,10 @@ public final class StreamsLocalStores implements LocalStores {
         }
         if (!self.equals(owner.activeHost())) {
             InstanceAddress address = new InstanceAddress(owner.activeHost().host(), owner.activeHost().port());
-            throw new OwnedElsewhere(address, "queue " + queue + " is owned by instance " + address);
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                ownedElsewhere.put(owner.partition(), address);
+            }
+            throw elsewhere(queue, address);
         }
         int partition = owner.partition();
         try {
