@@ -33,7 +33,7 @@ public final class ApiServer {
     public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, QueueWriter writer,
                                 Clock clock, Duration forwardTimeout) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
-        Forwarding forwarding = new Forwarding(forwardTimeout.toMillis());
+        Forwarding forwarding = new Forwarding(forwardTimeout);
         UnavailableLog unavailable = new UnavailableLog(LOG);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -3,17 +3,11 @@ package io.queueview.http;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.queueview.query.OwnedElsewhere;
-import java.net.ConnectException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http.HttpHeader;
+import java.util.Map;
 
 /**
  * Sends a call for a queue owned by another instance to that owner, and its answer back unchanged (status, body,
@@ -28,26 +22,13 @@ final class Forwarding implements AutoCloseable {
     private static final List<String> PASSED_ON = List.of("X-Auth-Token", "Authorization", "Content-Type");
     private static final int ATTEMPTS = 3;
     private static final long FIRST_PAUSE_MS = 100;
-    private static final long CONNECT_TIMEOUT_MS = 1_000;
-    /** Keep-alive connections per owner: as many as calls forwarded there at once, within reason. */
-    private static final int CONNECTIONS_PER_OWNER = 256;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
-    private final HttpClient client = new HttpClient();
-    private final long timeoutMs;
+    private final PeerConnections peers;
 
-    /** @param timeoutMs how long an owner may take to answer: a write waits for its command to apply there */
-    Forwarding(long timeoutMs) {
-        this.timeoutMs = timeoutMs;
-        client.setConnectTimeout(CONNECT_TIMEOUT_MS);
-        client.setMaxConnectionsPerDestination(CONNECTIONS_PER_OWNER);
-        client.setFollowRedirects(false);
-        client.setUserAgentField(null);
-        client.getContentDecoderFactories().clear(); // the body goes back as the owner sent it
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start the forwarding HTTP client", e);
-        }
+    /** @param timeout how long an owner may take to answer: a write waits for its command to apply there */
+    Forwarding(Duration timeout) {
+        peers = new PeerConnections(CONNECT_TIMEOUT, timeout);
     }
 
     static boolean isForwarded(Context ctx) {
@@ -59,57 +40,47 @@ final class Forwarding implements AutoCloseable {
             throw ApiError.unavailable(elsewhere.getMessage() + ", but " + ctx.header(FORWARDED_BY)
                     + " forwarded this call here as its owner: ownership is moving; retry shortly");
         }
-        String query = ctx.queryString();
-        String target = "http://" + elsewhere.owner() + ctx.path() + (query == null ? "" : "?" + query);
-        String forwardedBy = ctx.host() == null ? "unknown" : ctx.host();
+        String query = ctx.req().getQueryString(); // raw, as the caller sent it
+        String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(FORWARDED_BY, ctx.host() == null ? "unknown" : ctx.host());
+        for (String header : PASSED_ON) {
+            String value = ctx.header(header);
+            if (value != null) {
+                headers.put(header, value);
+            }
+        }
         boolean read = ctx.method() == HandlerType.GET;
-        byte[] body = read ? null : ctx.bodyAsBytes();
-        ContentResponse answer = send(() -> {
-            Request request = client.newRequest(target).method(ctx.method().name())
-                    .timeout(timeoutMs, TimeUnit.MILLISECONDS);
-            request.headers(headers -> {
-                headers.put(FORWARDED_BY, forwardedBy);
-                for (String header : PASSED_ON) {
-                    String value = ctx.header(header);
-                    if (value != null) {
-                        headers.put(header, value);
-                    }
-                }
-            });
-            return body == null ? request : request.body(new BytesRequestContent(body));
-        }, read, elsewhere);
-        ctx.status(answer.getStatus());
-        String contentType = answer.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (contentType != null) {
-            ctx.contentType(contentType);
+        PeerConnections.Answer answer = send(elsewhere, ctx.method().name(), target, headers,
+                read ? null : ctx.bodyAsBytes(), read);
+        ctx.status(answer.status());
+        if (answer.contentType() != null) {
+            ctx.contentType(answer.contentType());
         }
-        String retryAfter = answer.getHeaders().get(HttpHeader.RETRY_AFTER);
-        if (retryAfter != null) {
-            ctx.header("Retry-After", retryAfter);
+        if (answer.retryAfter() != null) {
+            ctx.header("Retry-After", answer.retryAfter());
         }
-        ctx.result(answer.getContent());
+        ctx.result(answer.body());
     }
 
     /**
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
      */
-    private ContentResponse send(Supplier<Request> request, boolean read, OwnedElsewhere elsewhere) {
-        Exception last = null;
+    private PeerConnections.Answer send(OwnedElsewhere elsewhere, String method, String target,
+                                        Map<String, String> headers, byte[] body, boolean read) {
+        IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return request.get().send();
-            } catch (ExecutionException | TimeoutException e) {
+                return peers.send(elsewhere.owner(), method, target, headers, body);
+            } catch (IOException e) {
                 last = e;
-                boolean notSent = e.getCause() instanceof ConnectException;
-                if (!notSent && !read) {
+                if (!read && !(e instanceof PeerConnections.NotSent)) {
                     break;
                 }
-                pause(FIRST_PAUSE_MS << (attempt - 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                last = e;
-                break;
+                if (!pause(FIRST_PAUSE_MS << (attempt - 1))) {
+                    break;
+                }
             }
         }
         throw ApiError.ownerUnreachable("the instance that owns this queue, " + elsewhere.owner()
@@ -117,20 +88,19 @@ final class Forwarding implements AutoCloseable {
                 + "; retry shortly", last);
     }
 
-    private static void pause(long ms) {
+    /** False when interrupted. */
+    private static boolean pause(long ms) {
         try {
             Thread.sleep(ms);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
     @Override
     public void close() {
-        try {
-            client.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not stop the forwarding HTTP client", e);
-        }
+        peers.close();
     }
 }

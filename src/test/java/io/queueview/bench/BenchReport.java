@@ -75,6 +75,9 @@ final class BenchReport {
         row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
                 + figures.get("forwarded_p99_ms"), "");
         row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
+        row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
+                figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
+                        + " / " + figures.get("forwarder_cpu_us_per_call"), "");
         return out.toString();
     }
 

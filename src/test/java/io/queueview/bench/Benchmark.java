@@ -76,7 +76,8 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
-        // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only
+        // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
+        // --forwarding-only (the scale-out section's throughput through the owner and a forwarder)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -86,17 +87,18 @@ public final class Benchmark {
             } else if (arg.equals("--ingest-only")) {
                 options = new Options(options.entries(), options.partitions(), options.calls(),
                         options.httpDuration(), work, options.jsonOut(), true, false);
-            } else if (arg.equals("--scale-out-only")) {
+            } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
+                boolean failures = arg.equals("--scale-out-only");
                 try {
                     System.out.println(BenchReport.scaleOut(ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
-                            SCALE_OUT_CRASHES, options.httpDuration(), System.err)));
+                            failures ? SCALE_OUT_CRASHES : 0, options.httpDuration(), failures, System.err)));
                 } finally {
                     Folders.delete(work);
                 }
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; use --small, --entries=N, --ingest-only, --scale-out-only");
+                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only");
             }
         }
         try {
@@ -158,7 +160,7 @@ public final class Benchmark {
         figures.put("peak_rss_mib", ServiceProcess.peakRssMib(ProcessHandle.current().pid()));
         if (options.scaleOut()) {
             figures.put("scale_out", ScaleOut.measure(options.workDir().resolve("scale-out"), SCALE_OUT_QUEUES,
-                    SCALE_OUT_ENTRIES, SCALE_OUT_CRASHES, options.httpDuration(), log));
+                    SCALE_OUT_ENTRIES, SCALE_OUT_CRASHES, options.httpDuration(), true, log));
         }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());

@@ -31,8 +31,9 @@ final class ScaleOut {
     private ScaleOut() {
     }
 
+    /** @param failures false: only the throughput through the owner and a forwarder (for experiments) */
     static Map<String, Object> measure(Path folder, int queues, int entries, int crashes, Duration httpDuration,
-                                       PrintStream log) throws Exception {
+                                       boolean failures, PrintStream log) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         ServiceInstance.Group group = ServiceInstance.Group.create(folder, 6, "QUEUEVIEW_STANDBY_REPLICAS", "1");
         QueueAnswers answers = QueueAnswers.of(queues, entries);
@@ -69,10 +70,27 @@ final class ScaleOut {
             ServiceInstance owner = owners.get(project);
             ServiceInstance forwarder = all.stream().filter(instance -> instance != owner).findFirst().orElseThrow();
             String path = QueueAnswers.list(project).replace("limit=200", "limit=10");
+            // the CPU each process spends per call tells what forwarding costs apart from this machine's two cores,
+            // which the load, the owner and the forwarder share
+            Duration ownerBefore = owner.cpuTime();
             HttpLoad.Result direct = HttpLoad.run("http://127.0.0.1:" + owner.port() + path, group.token(), CLIENTS,
                     Duration.ofSeconds(2), httpDuration);
+            Duration ownerDirect = owner.cpuTime().minus(ownerBefore);
+            Duration forwarderBefore = forwarder.cpuTime();
+            ownerBefore = owner.cpuTime();
             HttpLoad.Result forwarded = HttpLoad.run("http://127.0.0.1:" + forwarder.port() + path, group.token(),
                     CLIENTS, Duration.ofSeconds(2), httpDuration);
+            Duration ownerForwarded = owner.cpuTime().minus(ownerBefore);
+            Duration forwarderCpu = forwarder.cpuTime().minus(forwarderBefore);
+            // the warm-up's calls are in the CPU time too: per call over warm-up and measurement alike
+            double directCalls = direct.requestsPerSecond() * (httpDuration.toMillis() + 2_000) / 1e3;
+            double forwardedCalls = forwarded.requestsPerSecond() * (httpDuration.toMillis() + 2_000) / 1e3;
+            figures.put("owner_cpu_us_per_direct_call", Math.round(ownerDirect.toNanos() / 1e3 / directCalls));
+            figures.put("owner_cpu_us_per_forwarded_call", Math.round(ownerForwarded.toNanos() / 1e3 / forwardedCalls));
+            figures.put("forwarder_cpu_us_per_call", Math.round(forwarderCpu.toNanos() / 1e3 / forwardedCalls));
+            log.printf("scale-out: CPU per call: owner %s us direct; forwarded: owner %s us + forwarder %s us%n",
+                    figures.get("owner_cpu_us_per_direct_call"), figures.get("owner_cpu_us_per_forwarded_call"),
+                    figures.get("forwarder_cpu_us_per_call"));
             log.printf("scale-out: first pages, %d clients: direct %,.0f/s (p99 %.2f ms), forwarded %,.0f/s (p99 %.2f ms)%n",
                     CLIENTS, direct.requestsPerSecond(), direct.latency().p99Micros() / 1000, forwarded.requestsPerSecond(),
                     forwarded.latency().p99Micros() / 1000);
@@ -84,6 +102,9 @@ final class ScaleOut {
                     / direct.requestsPerSecond()) / 100.0);
             figures.put("http_errors", direct.errors() + forwarded.errors());
 
+            if (!failures) {
+                return figures;
+            }
             long[] join = new long[3];
             try (Load load = new Load(List.copyOf(all), answers)) {
                 ServiceInstance d = group.instance("d").start();
@@ -110,7 +131,7 @@ final class ScaleOut {
                     victim.name(), failover);
             figures.put("failover_after_kill_s", failover);
         } finally {
-            all.forEach(ServiceInstance::kill);
+            all.forEach(ServiceInstance::stop);
         }
         return figures;
     }
