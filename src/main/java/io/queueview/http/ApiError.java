@@ -23,41 +23,54 @@ public final class ApiError extends RuntimeException {
 
     /** A parameter or body fails validation; the message names it and the rule. */
     public static ApiError badRequest(String message) {
-        return new ApiError(400, "octopus.400000", message, null);
+        return new ApiError(400, codeOf(400), message, null);
     }
 
     public static ApiError unauthorized(String message) {
-        return new ApiError(401, "octopus.400001", message, null);
+        return new ApiError(401, codeOf(401), message, null);
     }
 
     public static ApiError forbidden(String message) {
-        return new ApiError(403, "octopus.400003", message, null);
+        return new ApiError(403, codeOf(403), message, null);
     }
 
     public static ApiError notFound(String message) {
-        return new ApiError(404, "octopus.400004", message, null);
+        return new ApiError(404, codeOf(404), message, null);
     }
 
     public static ApiError methodNotAllowed(String message) {
-        return new ApiError(405, "octopus.400005", message, null);
+        return new ApiError(405, codeOf(405), message, null);
     }
 
     public static ApiError conflict(String message) {
-        return new ApiError(409, "octopus.400009", message, null);
+        return new ApiError(409, codeOf(409), message, null);
     }
 
     public static ApiError internal() {
-        return new ApiError(500, "octopus.400100", "internal error", null);
+        return new ApiError(500, codeOf(500), "internal error", null);
     }
 
     /** The instance that owns the queue could not be reached; the message names it. */
     public static ApiError ownerUnreachable(String message, Throwable cause) {
-        return new ApiError(502, "octopus.400102", message, 1, cause);
+        return new ApiError(502, codeOf(502), message, 1, cause);
     }
 
     /** The view cannot answer now (starting, restoring, rebalancing, or owned elsewhere): retry shortly. */
     public static ApiError unavailable(String message) {
-        return new ApiError(503, "octopus.400103", message, 1);
+        return new ApiError(503, codeOf(503), message, 1);
+    }
+
+    /**
+     * The API's error code for an HTTP status, in the family of API.md's table: octopus.4000xx for 4xx (404 is
+     * octopus.400004), octopus.4001xx for 5xx (503 is octopus.400103).
+     */
+    public static String codeOf(int status) {
+        return status >= 500 ? "octopus.4001%02d".formatted(status - 500) : "octopus.4000%02d".formatted(status - 400);
+    }
+
+    /** Any other status the server answers before a route runs (413, 414, 431, ...), with its reason. */
+    public static ApiError of(int status, String message) {
+        return new ApiError(status, codeOf(status), message, null);
     }
 
     public int status() {

@@ -2,6 +2,7 @@ package io.queueview.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
@@ -10,6 +11,9 @@ import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,12 @@ public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String ANSWERED = "queueview.answered";
+    /** The largest request body taken: a batch of 50 ids is under 2 KiB. */
+    static final long MAX_BODY_BYTES = 64 * 1024;
+    /** How long a request head may take to arrive, whatever its pace. */
+    static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
+    /** How long a connection may stay silent, between requests or within one. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private ApiServer() {
     }
@@ -35,21 +45,47 @@ public final class ApiServer {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
         Forwarding forwarding = new Forwarding(forwardTimeout);
         UnavailableLog unavailable = new UnavailableLog(LOG);
+        HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.events.serverStopped(forwarding::close);
+            config.events.serverStopped(headerDeadline::close);
+            // Jetty's own answers (bad escapes, 414, 431, ...) in the API's error body; limits on slow clients
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarted(LifeCycle started) {
+                        for (Connector connector : server.getConnectors()) {
+                            connector.addEventListener(headerDeadline);
+                            if (connector instanceof AbstractConnector withTimeout) {
+                                withTimeout.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                            }
+                        }
+                    }
+                });
+            });
+            config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
+            config.routes.before(PathParams::checkEscapes);
             config.routes.get(QueuingJobsApi.PATH, api::list);
+            config.routes.head(QueuingJobsApi.PATH, api::list); // HEAD is GET without the body: same checks
             // batch-update first: a fixed segment is never taken for an {id}
             config.routes.put(QueuingJobsApi.BATCH_PATH, api::batch);
             config.routes.get(QueuingJobsApi.ENTRY_PATH, api::position);
+            config.routes.head(QueuingJobsApi.ENTRY_PATH, api::position);
             config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
             config.routes.get("/health/live", ctx -> ctx.result("live"));
+            config.routes.head("/health/live", ctx -> ctx.result("live"));
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
+            config.routes.head("/health/ready", ctx -> ready(ctx, reader));
             config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
             // one handler per failure type; the 5xx ones log the failure once, with its cause
             config.routes.exception(ApiError.class, ApiServer::answer);
+            // Javalin's own refusals (a body over maxRequestSize: 413), in the API's error body
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    answer(ApiError.of(e.getStatus(), e.getMessage()), ctx));
             config.routes.exception(OwnedElsewhere.class, (e, ctx) -> {
                 try {
                     ctx.attribute(ANSWERED, true); // the owner's 404 or 405 stands as it is

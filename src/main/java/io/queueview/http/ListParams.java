@@ -31,14 +31,6 @@ final class ListParams {
         return new ListParams(params).queueType();
     }
 
-    /** @throws ApiError 400 when the path's project id is too long */
-    static String projectId(String projectId) {
-        if (projectId.length() > QueueId.MAX_PROJECT_ID_LENGTH) {
-            throw ApiError.badRequest("project_id must have at most " + QueueId.MAX_PROJECT_ID_LENGTH + " characters");
-        }
-        return projectId;
-    }
-
     private ListQuery query(String projectId) {
         QueueType queueType = queueType();
         String clusterType = oneOf("cluster_type", ClusterType.class);
@@ -50,7 +42,7 @@ final class ListParams {
                 text("data_id"), text("processor_name"), clusterType, clusterId);
         int limit = integer("limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
         int offset = integer("offset", 0, 0, Integer.MAX_VALUE);
-        return new ListQuery(new QueueId(projectId(projectId), queueType), filters, limit, offset);
+        return new ListQuery(new QueueId(projectId, queueType), filters, limit, offset);
     }
 
     private QueueType queueType() {

@@ -45,12 +45,12 @@ final class QueuingJobsApi {
     /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
     void position(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
-        if ("batch-update".equals(ctx.pathParam("id"))) {
+        if (PathParams.entryIdIs(ctx, "batch-update")) {
             throw ApiError.methodNotAllowed("GET is not served on " + ctx.path());
         }
-        long id = WriteBodies.id(ctx.pathParam("id"));
+        long id = PathParams.entryId(ctx);
         QueueType type = ListParams.queueType(ctx.queryParamMap());
-        QueueId queue = new QueueId(ListParams.projectId(projectId), type);
+        QueueId queue = new QueueId(projectId, type);
         EntryPosition position = reader.entry(queue, id)
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx)));
@@ -59,7 +59,7 @@ final class QueuingJobsApi {
     /** PUT one entry: move it; answers once the owning store has applied the move. */
     void move(Context ctx) {
         String projectId = authorize(ctx, Caller.UPDATE);
-        long id = WriteBodies.id(ctx.pathParam("id"));
+        long id = PathParams.entryId(ctx);
         MoveEntry move = WriteBodies.move(projectId, id, ctx.contentType(), ctx.bodyAsBytes());
         submit(move, List.of(id));
         Optional<EntryPosition> now = positionAfter(move);
@@ -79,8 +79,9 @@ final class QueuingJobsApi {
         return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null);
     }
 
+    /** The call's project, once the path is well-formed and the token may use the action on it. */
     private String authorize(Context ctx, String action) {
-        String projectId = ctx.pathParam("project_id");
+        String projectId = PathParams.projectId(ctx);
         tokens.authenticate(ctx.header("X-Auth-Token")).require(projectId, action);
         return projectId;
     }

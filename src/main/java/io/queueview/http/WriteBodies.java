@@ -60,15 +60,6 @@ final class WriteBodies {
         return new SetPriority(UUID.randomUUID().toString(), queue, new ArrayList<>(unique), priority.intValue());
     }
 
-    /** The {id} path segment. */
-    static long id(String segment) {
-        try {
-            return Long.parseLong(segment);
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("id '" + segment + "' is not an integer (Long)");
-        }
-    }
-
     private static JsonNode object(String contentType, byte[] body) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw ApiError.badRequest("Content-Type must be application/json"
@@ -87,7 +78,7 @@ final class WriteBodies {
     }
 
     private static QueueId queue(String projectId, JsonNode json) {
-        return new QueueId(ListParams.projectId(projectId), ListParams.queueType(text(json, "queue_type")));
+        return new QueueId(projectId, ListParams.queueType(text(json, "queue_type")));
     }
 
     private static String text(JsonNode json, String field) {
