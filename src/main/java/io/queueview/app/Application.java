@@ -148,7 +148,7 @@ public final class Application implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The generated demo token, or null when a tokens file is configured. */
+    /** The generated demo token, or null when a tokens file (or JWTs alone) is configured. */
     public String demoToken() {
         return tokens == null ? null : tokens.demoToken();
     }
