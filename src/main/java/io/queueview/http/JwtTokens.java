@@ -90,7 +90,8 @@ public final class JwtTokens implements Authenticator {
                 : new JWTClaimsSet.Builder().issuer(rules.issuer()).build();
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 rules.audience() == null ? null : Set.of(rules.audience()), exactMatch,
-                Set.of("sub", "exp", rules.projectsClaim(), rules.actionsClaim()), null);
+                // copyOf: one claim may carry both projects and actions
+                Set.copyOf(List.of("sub", "exp", rules.projectsClaim(), rules.actionsClaim())), null);
         claims.setMaxClockSkew((int) rules.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
     }

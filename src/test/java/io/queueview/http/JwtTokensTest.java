@@ -135,6 +135,12 @@ class JwtTokensTest {
                 .claim("tenants", "*").claim("scope", Caller.LIST + " " + Caller.UPDATE).build()));
         assertEquals(new Caller("svc", Set.of("*"), Set.of(Caller.LIST, Caller.UPDATE)), caller);
         caller.require("any-project", Caller.UPDATE);
+        // one claim for both
+        JwtTokens oneClaim = JwtTokens.of(jwksFile.toString(), new JwtTokens.Rules(null, null, "scope", "scope",
+                Duration.ofSeconds(30)));
+        Caller both = oneClaim.authenticate(signed(ec, new JWTClaimsSet.Builder().subject("svc")
+                .expirationTime(Date.from(Instant.now().plusSeconds(60))).claim("scope", "p " + Caller.LIST).build()));
+        both.require("p", Caller.LIST);
     }
 
     @Test
