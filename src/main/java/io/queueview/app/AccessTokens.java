@@ -1,7 +1,9 @@
 package io.queueview.app;
 
 import io.queueview.config.Settings;
+import io.queueview.http.Authenticator;
 import io.queueview.http.Caller;
+import io.queueview.http.JwtTokens;
 import io.queueview.http.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +13,23 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The tokens the service accepts: the configured tokens file, or else a demo token for every project and action —
- * QUEUEVIEW_DEMO_TOKEN, or one generated once — kept in the data folder (demo-token, and its hash in tokens.json)
- * so a restart keeps it.
+ * The tokens the service accepts: JWTs verified against QUEUEVIEW_JWKS when it is set, beside the configured tokens
+ * file, or else a demo token for every project and action — QUEUEVIEW_DEMO_TOKEN, or one generated once — kept in
+ * the data folder (demo-token, and its hash in tokens.json) so a restart keeps it. With JWTs configured and neither
+ * a tokens file nor a demo token, no demo token is generated: a service that takes a platform's tokens must not
+ * also quietly accept one with every right.
  */
-record AccessTokens(Tokens tokens, String demoToken) {
+record AccessTokens(Authenticator tokens, String demoToken) {
 
     static AccessTokens load(Settings settings) throws IOException {
+        JwtTokens jwt = settings.jwks() == null ? null : JwtTokens.of(settings.jwks(), new JwtTokens.Rules(
+                settings.jwtIssuer(), settings.jwtAudience(), settings.jwtProjectsClaim(), settings.jwtActionsClaim(),
+                settings.jwtClockSkew()));
         if (settings.tokensFile() != null) {
-            return new AccessTokens(Tokens.load(settings.tokensFile()), null);
+            return new AccessTokens(Authenticator.either(Tokens.load(settings.tokensFile()), jwt), null);
+        }
+        if (jwt != null && settings.demoToken() == null) {
+            return new AccessTokens(Authenticator.either(Tokens.none(), jwt), null);
         }
         Path tokenFile = settings.dataDir().resolve("demo-token");
         Path tokensFile = settings.dataDir().resolve("tokens.json");
@@ -38,6 +48,6 @@ record AccessTokens(Tokens tokens, String demoToken) {
         Files.writeString(tokensFile, """
                 {"tokens":[{"name":"demo","sha256":"%s","projects":["*"],"actions":["%s","%s"]}]}
                 """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
-        return new AccessTokens(Tokens.load(tokensFile), token);
+        return new AccessTokens(Authenticator.either(Tokens.load(tokensFile), jwt), token);
     }
 }

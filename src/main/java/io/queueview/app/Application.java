@@ -85,6 +85,11 @@ public final class Application implements AutoCloseable {
             }
         }
         tokens = AccessTokens.load(settings);
+        if (settings.jwks() != null) { // where the keys come from, and what is checked; never a token
+            LOG.info("JWTs accepted: RS256/ES256 by keys from {}, issuer {}, audience {}", settings.jwks(),
+                    settings.jwtIssuer() == null ? "any" : settings.jwtIssuer(),
+                    settings.jwtAudience() == null ? "any" : settings.jwtAudience());
+        }
 
         // The HTTP server binds its port first (0 = any free one): application.server must name it. Until the view
         // is attached below, calls answer 503 "starting".
@@ -148,7 +153,7 @@ public final class Application implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The generated demo token, or null when a tokens file is configured. */
+    /** The generated demo token, or null when a tokens file (or JWTs alone) is configured. */
     public String demoToken() {
         return tokens == null ? null : tokens.demoToken();
     }

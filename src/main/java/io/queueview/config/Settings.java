@@ -1,5 +1,7 @@
 package io.queueview.config;
 
+import java.net.MalformedURLException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -18,6 +20,12 @@ import java.util.Set;
  * @param standbyReplicas  warm copies of each partition's stores on other instances, promoted when the owner dies
  * @param groupProtocol    the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its partitions
+ * @param jwks             where the JWT signing keys are: an http(s) URL or a file path of a JWKS; null = no JWTs
+ * @param jwtIssuer        the "iss" a JWT must carry, or null to accept any
+ * @param jwtAudience      a value a JWT's "aud" must hold, or null to accept any
+ * @param jwtProjectsClaim the JWT claim that lists the projects a caller may act on
+ * @param jwtActionsClaim  the JWT claim that lists the actions a caller may use
+ * @param jwtClockSkew     how far a JWT's "exp" and "nbf" may be off this machine's clock
  */
 public record Settings(
         String httpHost,
@@ -43,7 +51,16 @@ public record Settings(
         Duration commitInterval,
         int standbyReplicas,
         String groupProtocol,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        String jwks,
+        String jwtIssuer,
+        String jwtAudience,
+        String jwtProjectsClaim,
+        String jwtActionsClaim,
+        Duration jwtClockSkew) {
+
+    /** Clock skew beyond this would keep expired tokens alive noticeably long. */
+    private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public static final Set<String> VARIABLES = Set.of(
             "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
@@ -53,7 +70,9 @@ public record Settings(
             "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
             "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
             "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL",
-            "QUEUEVIEW_STANDBY_REPLICAS", "QUEUEVIEW_GROUP_PROTOCOL", "QUEUEVIEW_SESSION_TIMEOUT");
+            "QUEUEVIEW_STANDBY_REPLICAS", "QUEUEVIEW_GROUP_PROTOCOL", "QUEUEVIEW_SESSION_TIMEOUT",
+            "QUEUEVIEW_JWKS", "QUEUEVIEW_JWT_ISSUER", "QUEUEVIEW_JWT_AUDIENCE", "QUEUEVIEW_JWT_PROJECTS_CLAIM",
+            "QUEUEVIEW_JWT_ACTIONS_CLAIM", "QUEUEVIEW_JWT_CLOCK_SKEW");
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
@@ -92,7 +111,13 @@ public record Settings(
                 read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)),
                 read.integer("QUEUEVIEW_STANDBY_REPLICAS", 1, 0, 16),
                 read.oneOf("QUEUEVIEW_GROUP_PROTOCOL", "classic", Set.of("classic", "streams")),
-                read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6)));
+                read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6)),
+                read.jwks("QUEUEVIEW_JWKS"),
+                read.text("QUEUEVIEW_JWT_ISSUER", null),
+                read.text("QUEUEVIEW_JWT_AUDIENCE", null),
+                read.text("QUEUEVIEW_JWT_PROJECTS_CLAIM", "projects"),
+                read.text("QUEUEVIEW_JWT_ACTIONS_CLAIM", "actions"),
+                read.clockSkew("QUEUEVIEW_JWT_CLOCK_SKEW", Duration.ofSeconds(30)));
     }
 
     /** Reads one variable at a time and says which one is wrong. */
@@ -159,6 +184,38 @@ public record Settings(
                 throw new InvalidSetting(name, value, "expected one of " + allowed);
             }
             return value;
+        }
+
+        /** An http(s) URL with a host, or else a file path (its reading is checked when the keys are loaded). */
+        String jwks(String name) {
+            String value = text(name, null);
+            if (value == null || !(value.startsWith("http://") || value.startsWith("https://"))) {
+                return value;
+            }
+            try {
+                if (URI.create(value).toURL().getHost().isEmpty()) {
+                    throw new InvalidSetting(name, value, "expected an http(s) URL with a host, or a file path");
+                }
+                return value;
+            } catch (IllegalArgumentException | MalformedURLException e) {
+                throw new InvalidSetting(name, value, "expected an http(s) URL with a host, or a file path");
+            }
+        }
+
+        Duration clockSkew(String name, Duration fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                Duration skew = Duration.parse(value);
+                if (!skew.isNegative() && skew.compareTo(MOST_CLOCK_SKEW) <= 0) {
+                    return skew;
+                }
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+            throw new InvalidSetting(name, value, "expected an ISO-8601 duration from PT0S to PT5M, such as PT30S");
         }
 
         Duration duration(String name, Duration fallback) {

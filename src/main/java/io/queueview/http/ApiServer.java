@@ -40,7 +40,7 @@ public final class ApiServer {
      *
      * @param forwardTimeout how long an owner may take to answer a forwarded call (a write waits to apply there)
      */
-    public static Javalin start(String host, int port, Tokens tokens, QueueReader reader, QueueWriter writer,
+    public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
                                 Clock clock, Duration forwardTimeout) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
         Forwarding forwarding = new Forwarding(forwardTimeout);

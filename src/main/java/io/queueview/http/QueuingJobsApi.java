@@ -22,13 +22,14 @@ final class QueuingJobsApi {
     static final String PATH = "/v1.0/{project_id}/data/queuing-jobs";
     static final String BATCH_PATH = PATH + "/batch-update";
     static final String ENTRY_PATH = PATH + "/{id}";
+    private static final String BEARER = "Bearer ";
 
-    private final Tokens tokens;
+    private final Authenticator tokens;
     private final QueueReader reader;
     private final QueueWriter writer;
     private final Clock clock;
 
-    QueuingJobsApi(Tokens tokens, QueueReader reader, QueueWriter writer, Clock clock) {
+    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock) {
         this.tokens = tokens;
         this.reader = reader;
         this.writer = writer;
@@ -82,8 +83,24 @@ final class QueuingJobsApi {
     /** The call's project, once the path is well-formed and the token may use the action on it. */
     private String authorize(Context ctx, String action) {
         String projectId = PathParams.projectId(ctx);
-        tokens.authenticate(ctx.header("X-Auth-Token")).require(projectId, action);
+        tokens.authenticate(presentedToken(ctx)).require(projectId, action);
         return projectId;
+    }
+
+    /**
+     * The token in X-Auth-Token (the API's header), or else in "Authorization: Bearer" (where platforms that issue
+     * JWTs put them); null when neither carries one.
+     */
+    static String presentedToken(Context ctx) {
+        String token = ctx.header("X-Auth-Token");
+        if (token != null && !token.isBlank()) {
+            return token.trim();
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        return null;
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Set;
  * The tokens file: SHA-256 hashes of tokens with the projects and actions each may use. Only hashes are kept;
  * a presented token is hashed and compared in constant time with every known hash. Tokens are never logged.
  */
-public final class Tokens {
+public final class Tokens implements Authenticator {
 
     /** One line of the file, as written: {"name", "sha256", "projects", "actions"}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,6 +34,11 @@ public final class Tokens {
 
     private Tokens(List<Known> known) {
         this.known = known;
+    }
+
+    /** No tokens at all: when JWTs are the only way in. */
+    public static Tokens none() {
+        return new Tokens(List.of());
     }
 
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
@@ -63,6 +68,7 @@ public final class Tokens {
     }
 
     /** @throws ApiError 401 when the token is missing or unknown */
+    @Override
     public Caller authenticate(String token) {
         if (token == null || token.isBlank()) {
             throw ApiError.unauthorized("X-Auth-Token is missing");

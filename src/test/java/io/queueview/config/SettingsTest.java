@@ -33,6 +33,28 @@ class SettingsTest {
         assertEquals(1, settings.standbyReplicas());
         assertEquals("classic", settings.groupProtocol());
         assertEquals(Duration.ofSeconds(6), settings.sessionTimeout());
+        assertNull(settings.jwks(), "JWTs are off until a JWKS is configured");
+        assertNull(settings.jwtIssuer());
+        assertNull(settings.jwtAudience());
+        assertEquals("projects", settings.jwtProjectsClaim());
+        assertEquals("actions", settings.jwtActionsClaim());
+        assertEquals(Duration.ofSeconds(30), settings.jwtClockSkew());
+    }
+
+    @Test
+    void jwtSettingsAreRead() {
+        Settings settings = Settings.from(Map.of("QUEUEVIEW_JWKS", "https://idp.example/.well-known/jwks.json",
+                "QUEUEVIEW_JWT_ISSUER", "https://idp.example", "QUEUEVIEW_JWT_AUDIENCE", "queueview",
+                "QUEUEVIEW_JWT_PROJECTS_CLAIM", "tenants", "QUEUEVIEW_JWT_ACTIONS_CLAIM", "scope",
+                "QUEUEVIEW_JWT_CLOCK_SKEW", "PT0S"));
+        assertEquals("https://idp.example/.well-known/jwks.json", settings.jwks());
+        assertEquals("https://idp.example", settings.jwtIssuer());
+        assertEquals("queueview", settings.jwtAudience());
+        assertEquals("tenants", settings.jwtProjectsClaim());
+        assertEquals("scope", settings.jwtActionsClaim());
+        assertEquals(Duration.ZERO, settings.jwtClockSkew());
+        assertEquals("/etc/queueview/jwks.json",
+                Settings.from(Map.of("QUEUEVIEW_JWKS", "/etc/queueview/jwks.json")).jwks());
     }
 
     @Test
@@ -67,6 +89,11 @@ class SettingsTest {
         "QUEUEVIEW_STANDBY_REPLICAS, one",
         "QUEUEVIEW_GROUP_PROTOCOL, consumer",
         "QUEUEVIEW_SESSION_TIMEOUT, 5s",
+        "QUEUEVIEW_JWKS, https://",
+        "QUEUEVIEW_JWKS, http://exa mple/jwks",
+        "QUEUEVIEW_JWT_CLOCK_SKEW, 30s",
+        "QUEUEVIEW_JWT_CLOCK_SKEW, PT6M",
+        "QUEUEVIEW_JWT_CLOCK_SKEW, -PT1S",
     })
     void aWrongValueStopsStartUpNamingTheVariable(String variable, String value) {
         InvalidSetting error = assertThrows(InvalidSetting.class, () -> Settings.from(Map.of(variable, value)));

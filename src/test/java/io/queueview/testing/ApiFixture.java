@@ -2,7 +2,9 @@ package io.queueview.testing;
 
 import io.javalin.Javalin;
 import io.queueview.http.ApiServer;
+import io.queueview.http.Authenticator;
 import io.queueview.http.Caller;
+import io.queueview.http.JwtTokens;
 import io.queueview.http.Tokens;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
@@ -38,8 +40,13 @@ public final class ApiFixture implements AutoCloseable {
     }
 
     public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir) {
-        server = ApiServer.start("127.0.0.1", 0, Tokens.load(tokensFile(dataDir)), new QueueReader(stores), writer,
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
+        this(stores, writer, dataDir, null);
+    }
+
+    /** With JWTs verified by {@code jwt} beside the tokens above (null = no JWTs). */
+    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt) {
+        server = ApiServer.start("127.0.0.1", 0, Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt),
+                new QueueReader(stores), writer, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
         client = new HttpClientForTests(server.port());
     }
 
