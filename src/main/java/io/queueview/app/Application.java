@@ -7,7 +7,6 @@ import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
-import io.queueview.query.QueueUnavailable;
 import io.queueview.query.StreamsLocalStores;
 import io.queueview.topology.QueueTopology;
 import io.queueview.write.KafkaQueueWriter;
@@ -97,7 +96,7 @@ public final class Application implements AutoCloseable {
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         reader = new QueueReader(new StartingStores(view));
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
-                command -> attached(writes).submit(command), Clock.systemUTC(),
+                new StartingWriter(writes), Clock.systemUTC(),
                 settings.writeTimeout().plus(FORWARD_MARGIN));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
@@ -119,17 +118,10 @@ public final class Application implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
-        writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(), settings.writeTimeout()));
+        writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
+                settings.auditTopic(), settings.writeTimeout()));
         view.set(stores);
         streams.start();
-    }
-
-    private static QueueWriter attached(AtomicReference<QueueWriter> writes) {
-        QueueWriter writer = writes.get();
-        if (writer == null) {
-            throw new QueueUnavailable("the view is starting; retry shortly");
-        }
-        return writer;
     }
 
     /** Waits until the view can answer lists; false when it did not within the timeout. */

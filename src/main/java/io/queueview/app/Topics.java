@@ -25,7 +25,7 @@ final class Topics {
         Optional<Short> replication = settings.replicationFactor() == -1
                 ? Optional.empty() : Optional.of(settings.replicationFactor());
         List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic(),
-                        settings.commandsTopic())
+                        settings.commandsTopic(), settings.auditTopic())
                 .stream()
                 .filter(name -> !existing.contains(name))
                 .map(name -> new NewTopic(name, Optional.of(settings.partitions()), replication))

@@ -56,13 +56,15 @@ public final class CommandJson {
             throw new IllegalArgumentException("a queue command lacks command_id or queue_type");
         }
         QueueId queue = new QueueId(node.path("project_id").asText(), type);
+        // commands written before callers were named have none
+        String requestedBy = node.path("requested_by").asText(QueueCommand.UNKNOWN_CALLER);
         return switch (node.path("command").asText()) {
             case "MOVE" -> new MoveEntry(commandId, queue, node.path("id").asLong(),
-                    MoveOperation.valueOf(node.path("operation_type").asText()));
+                    MoveOperation.valueOf(node.path("operation_type").asText()), requestedBy);
             case "SET_PRIORITY" -> {
                 List<Long> ids = new ArrayList<>();
                 node.path("ids").forEach(id -> ids.add(id.asLong()));
-                yield new SetPriority(commandId, queue, ids, node.path("priority").asInt());
+                yield new SetPriority(commandId, queue, ids, node.path("priority").asInt(), requestedBy);
             }
             default -> throw new IllegalArgumentException("unknown queue command " + node.path("command"));
         };
@@ -70,6 +72,7 @@ public final class CommandJson {
 
     private static void header(ObjectNode node, QueueCommand command) {
         node.put("command_id", command.commandId())
+                .put("requested_by", command.requestedBy())
                 .put("project_id", command.queue().projectId())
                 .put("queue_type", command.queue().type().name());
     }

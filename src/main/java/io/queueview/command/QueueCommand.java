@@ -9,7 +9,13 @@ import io.queueview.queue.QueueId;
  */
 public sealed interface QueueCommand permits MoveEntry, SetPriority {
 
+    /** What the audit trail says of a command whose caller is not known. */
+    String UNKNOWN_CALLER = "unknown";
+
     String commandId();
 
     QueueId queue();
+
+    /** The caller who asked for it: a token's name, or a JWT's subject. */
+    String requestedBy();
 }

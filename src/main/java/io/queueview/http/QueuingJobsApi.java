@@ -3,6 +3,7 @@ package io.queueview.http;
 import io.javalin.http.Context;
 import io.queueview.command.MoveEntry;
 import io.queueview.command.QueueCommand;
+import io.queueview.command.RefusedWrite;
 import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
@@ -15,6 +16,7 @@ import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The Job Queue API's calls on /v1.0/{project_id}/data/queuing-jobs: authorize, validate, answer. */
 final class QueuingJobsApi {
@@ -59,9 +61,12 @@ final class QueuingJobsApi {
 
     /** PUT one entry: move it; answers once the owning store has applied the move. */
     void move(Context ctx) {
-        String projectId = authorize(ctx, Caller.UPDATE);
-        long id = PathParams.entryId(ctx);
-        MoveEntry move = WriteBodies.move(projectId, id, ctx.contentType(), ctx.bodyAsBytes());
+        MoveEntry move = beforeCommand("MOVE", attempt -> {
+            String projectId = authorize(ctx, Caller.UPDATE, attempt);
+            return WriteBodies.move(projectId, PathParams.entryId(ctx), ctx.contentType(), ctx.bodyAsBytes(),
+                    attempt.requestedBy);
+        });
+        long id = move.id();
         submit(move, List.of(id));
         Optional<EntryPosition> now = positionAfter(move);
         ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, meta(ctx)))
@@ -70,8 +75,8 @@ final class QueuingJobsApi {
 
     /** PUT batch-update: one priority for 1..50 entries, all or nothing. */
     void batch(Context ctx) {
-        String projectId = authorize(ctx, Caller.UPDATE);
-        SetPriority set = WriteBodies.batch(projectId, ctx.contentType(), ctx.bodyAsBytes());
+        SetPriority set = beforeCommand("SET_PRIORITY", attempt -> WriteBodies.batch(
+                authorize(ctx, Caller.UPDATE, attempt), ctx.contentType(), ctx.bodyAsBytes(), attempt.requestedBy));
         submit(set, set.ids());
         ApiServer.json(ctx, 200, ApiJson.priorities(set, meta(ctx)));
     }
@@ -82,9 +87,37 @@ final class QueuingJobsApi {
 
     /** The call's project, once the path is well-formed and the token may use the action on it. */
     private String authorize(Context ctx, String action) {
-        String projectId = PathParams.projectId(ctx);
-        tokens.authenticate(presentedToken(ctx)).require(projectId, action);
-        return projectId;
+        return authorize(ctx, action, new WriteAttempt());
+    }
+
+    /** As above, noting in the attempt the project and the caller as each becomes known. */
+    private String authorize(Context ctx, String action, WriteAttempt attempt) {
+        attempt.projectId = PathParams.projectId(ctx);
+        Caller caller = tokens.authenticate(presentedToken(ctx));
+        attempt.requestedBy = caller.name();
+        caller.require(attempt.projectId, action);
+        return attempt.projectId;
+    }
+
+    /** A write call on its way to becoming a command: what the audit trail says of it if it is refused first. */
+    private static final class WriteAttempt {
+        String projectId;
+        String requestedBy = "unauthenticated";
+    }
+
+    /**
+     * Runs the steps that turn a write call into a command — authorization, the path, the body — and records a
+     * refusal among them on the audit trail. Once a command exists the projector records what becomes of it.
+     */
+    private <T extends QueueCommand> T beforeCommand(String call, Function<WriteAttempt, T> steps) {
+        WriteAttempt attempt = new WriteAttempt();
+        try {
+            return steps.apply(attempt);
+        } catch (ApiError refused) {
+            writer.refused(new RefusedWrite(call, attempt.projectId, attempt.requestedBy, refused.status(),
+                    refused.code(), refused.getMessage(), clock.instant()));
+            throw refused;
+        }
     }
 
     /**

@@ -23,13 +23,13 @@ final class WriteBodies {
     }
 
     /** {"queue_type": "...", "operation_type": "MOVE_TOP"} */
-    static MoveEntry move(String projectId, long id, String contentType, byte[] body) {
+    static MoveEntry move(String projectId, long id, String contentType, byte[] body, String requestedBy) {
         JsonNode json = object(contentType, body);
         QueueId queue = queue(projectId, json);
         String operation = text(json, "operation_type");
         for (MoveOperation candidate : MoveOperation.values()) {
             if (candidate.name().equals(operation)) {
-                return new MoveEntry(UUID.randomUUID().toString(), queue, id, candidate);
+                return new MoveEntry(UUID.randomUUID().toString(), queue, id, candidate, requestedBy);
             }
         }
         throw ApiError.badRequest("operation_type " + (operation == null ? "is required" : "'" + operation + "' is not")
@@ -37,7 +37,7 @@ final class WriteBodies {
     }
 
     /** {"ids": [1, 2], "priority": 50, "queue_type": "..."}; ids given twice count once. */
-    static SetPriority batch(String projectId, String contentType, byte[] body) {
+    static SetPriority batch(String projectId, String contentType, byte[] body, String requestedBy) {
         JsonNode json = object(contentType, body);
         QueueId queue = queue(projectId, json);
         JsonNode ids = json.get("ids");
@@ -57,7 +57,8 @@ final class WriteBodies {
             throw ApiError.badRequest("priority must be an integer " + Entry.MIN_PRIORITY + ".." + Entry.MAX_PRIORITY
                     + (priority == null ? "" : "; found " + priority));
         }
-        return new SetPriority(UUID.randomUUID().toString(), queue, new ArrayList<>(unique), priority.intValue());
+        return new SetPriority(UUID.randomUUID().toString(), queue, new ArrayList<>(unique), priority.intValue(),
+                requestedBy);
     }
 
     private static JsonNode object(String contentType, byte[] body) {

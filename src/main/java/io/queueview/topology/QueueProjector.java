@@ -1,6 +1,7 @@
 package io.queueview.topology;
 
 import io.queueview.command.AppliedCommand;
+import io.queueview.command.AuditJson;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.MoveEntry;
@@ -149,39 +150,46 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         if (outcomes.get(outcomeKey) != null) {
             return; // delivered again: it was applied once, and its outcome stands
         }
-        CommandOutcome outcome = command instanceof MoveEntry move ? move(record, move)
-                : setPriority(record, (SetPriority) command);
+        Decision decision = command instanceof MoveEntry move ? move(move) : setPriority((SetPriority) command);
+        decision.changes().forEach(changed -> reorder(record, changed));
+        long now = context.currentSystemTimeMs();
         // Always written, even for "nothing to change": the store's position must pass this command's offset.
-        outcomes.put(outcomeKey, new AppliedCommand(outcome, context.currentSystemTimeMs()).toBytes());
+        outcomes.put(outcomeKey, new AppliedCommand(decision.outcome(), now).toBytes());
+        // in the same transaction as the change itself: the audit trail has each applied command exactly once
+        context.forward(record.withKey(AuditJson.key(command.queue()))
+                .withValue(AuditJson.applied(command, decision.outcome(), decision.changes(), now)), QueueTopology.AUDIT_SINK);
     }
 
-    private CommandOutcome move(Record<byte[], byte[]> record, MoveEntry move) {
+    /** What a command comes to: its outcome, and the entries it changes (listed before any is applied). */
+    private record Decision(CommandOutcome outcome, List<Entry> changes) {
+        static Decision nothing(CommandOutcome outcome) {
+            return new Decision(outcome, List.of());
+        }
+    }
+
+    private Decision move(MoveEntry move) {
         QueuedEntry queued = state.get(move.queue(), move.id());
         if (queued == null) {
-            return CommandOutcome.NOT_FOUND;
+            return Decision.nothing(CommandOutcome.NOT_FOUND);
         }
         try {
-            // the rule lists every change before any is applied: its walk of the queue is over by then
-            for (Entry changed : MoveRule.apply(queued.entry(), move.operation(), state.queue(move.queue()))) {
-                reorder(record, changed);
-            }
-            return CommandOutcome.APPLIED;
+            return new Decision(CommandOutcome.APPLIED,
+                    MoveRule.apply(queued.entry(), move.operation(), state.queue(move.queue())));
         } catch (MoveRule.NoRoom e) {
-            return CommandOutcome.NO_ROOM;
+            return Decision.nothing(CommandOutcome.NO_ROOM);
         }
     }
 
-    private CommandOutcome setPriority(Record<byte[], byte[]> record, SetPriority set) {
+    private Decision setPriority(SetPriority set) {
         List<Entry> changes = new ArrayList<>();
         for (long id : set.ids()) {
             QueuedEntry queued = state.get(set.queue(), id);
             if (queued == null) {
-                return CommandOutcome.NOT_FOUND; // all or nothing: checked before anything changes
+                return Decision.nothing(CommandOutcome.NOT_FOUND); // all or nothing: checked before anything changes
             }
             changes.add(queued.entry().withOrder(set.priority(), queued.entry().rankStamp()));
         }
-        changes.forEach(changed -> reorder(record, changed));
-        return CommandOutcome.APPLIED;
+        return new Decision(CommandOutcome.APPLIED, changes);
     }
 
     /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
@@ -197,7 +205,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     private void publish(Record<byte[], byte[]> cause, ChangeJson change) {
-        context.forward(cause.withKey(change.key()).withValue(change.value()));
+        context.forward(cause.withKey(change.key()).withValue(change.value()), QueueTopology.CHANGES_SINK);
     }
 
     private void forgetExpired(long now) {

@@ -32,6 +32,9 @@ public final class QueueTopology {
 
     /** Name of the repartition topic (Kafka Streams prefixes the application id and adds "-repartition"). */
     public static final String EVENTS_BY_QUEUE = "queue-events-by-queue";
+    /** The projector's sinks: it sends each record it writes to one of them by name. */
+    static final String CHANGES_SINK = "write-queue-changes";
+    static final String AUDIT_SINK = "write-queue-audit";
 
     private QueueTopology() {
     }
@@ -57,16 +60,21 @@ public final class QueueTopology {
                         .mapValues(EventIntake.Outcome::rejectedValue, Named.as("original-value"))
                         .to(settings.dlqTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("write-dead-letters")), "dead-letter"))
-                .defaultBranch(Branched.withConsumer(valid -> valid
-                        .mapValues(outcome -> EventCodec.encode(outcome.event()), Named.as("encode-event"))
-                        .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
-                                .withName(EVENTS_BY_QUEUE)
-                                .withNumberOfPartitions(settings.partitions()))
-                        .merge(commands, Named.as("merge-queue-commands"))
-                        .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic()),
-                                Named.as("queue-projector"), QueueStores.ALL)
-                        .to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                                .withName("write-queue-changes")), "valid"));
+                .defaultBranch(Branched.withConsumer(valid -> {
+                    KStream<byte[], byte[]> projected = valid
+                            .mapValues(outcome -> EventCodec.encode(outcome.event()), Named.as("encode-event"))
+                            .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                    .withName(EVENTS_BY_QUEUE)
+                                    .withNumberOfPartitions(settings.partitions()))
+                            .merge(commands, Named.as("merge-queue-commands"))
+                            .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic()),
+                                    Named.as("queue-projector"), QueueStores.ALL);
+                    // the projector sends each record to one of these by name: an applied change, or an audit record
+                    projected.to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                            .withName(CHANGES_SINK));
+                    projected.to(settings.auditTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                            .withName(AUDIT_SINK));
+                }, "valid"));
         return builder.build();
     }
 

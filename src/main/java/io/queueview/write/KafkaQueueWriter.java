@@ -1,9 +1,11 @@
 package io.queueview.write;
 
 import io.queueview.command.AppliedCommand;
+import io.queueview.command.AuditJson;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.QueueCommand;
+import io.queueview.command.RefusedWrite;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.store.QueueKeys;
@@ -26,6 +28,8 @@ import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes through Kafka, never around it: the command goes to queue-commands, into the partition of its queue
@@ -35,20 +39,35 @@ import org.apache.kafka.streams.query.StateQueryRequest;
 public final class KafkaQueueWriter implements QueueWriter {
 
     private static final long LONGEST_PAUSE_MS = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaQueueWriter.class);
 
     private final KafkaStreams streams;
     private final LocalStores stores;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final String auditTopic;
     private final Duration wait;
 
+    /** @param topic the commands topic; auditTopic where refused write calls are recorded */
     public KafkaQueueWriter(KafkaStreams streams, LocalStores stores, Producer<byte[], byte[]> producer,
-                            String topic, Duration wait) {
+                            String topic, String auditTopic, Duration wait) {
         this.streams = streams;
         this.stores = stores;
         this.producer = producer;
         this.topic = topic;
+        this.auditTopic = auditTopic;
         this.wait = wait;
+    }
+
+    /** Sent without waiting: the caller's answer (a refusal) does not depend on it; a failure is logged. */
+    @Override
+    public void refused(RefusedWrite refused) {
+        byte[] key = (refused.projectId() == null ? "" : refused.projectId()).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(auditTopic, key, AuditJson.refused(refused)), (sent, failure) -> {
+            if (failure != null) {
+                LOG.warn("could not record a refused {} call on {}", refused.call(), auditTopic, failure);
+            }
+        });
     }
 
     @Override

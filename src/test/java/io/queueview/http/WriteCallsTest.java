@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.command.RefusedWrite;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.ApiFixture;
@@ -24,6 +25,7 @@ import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,6 +174,40 @@ class WriteCallsTest {
         assertError(http.get(BASE + "/batch-update?queue_type=PROCESSOR", OPS), 405, "octopus.400005");
         assertError(http.send("POST", BASE + "/batch-update", OPS, "application/json", "{}"), 405, "octopus.400005");
         assertError(http.send("DELETE", BASE + "/1", OPS, null, null), 405, "octopus.400005");
+    }
+
+    @Test
+    void everyWriteCallAppliedOrRefusedIsOnTheAuditTrailOnceWithWhoAskedAndWhatChanged() throws IOException {
+        driver.audit(); // what the setup wrote
+        assertEquals(200, http.send("PUT", BASE + "/3", OPS, "application/json",
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}").statusCode());
+        assertEquals(404, http.send("PUT", BASE + "/batch-update", OPS, "application/json",
+                "{\"queue_type\":\"PROCESSOR\",\"ids\":[1,77],\"priority\":9}").statusCode());
+        assertEquals(403, http.send("PUT", BASE + "/3", READER, "application/json",
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
+        assertEquals(401, http.send("PUT", BASE + "/3", null, "application/json", "{}").statusCode());
+        assertEquals(400, http.send("PUT", BASE + "/batch-update", OPS, "application/json", "{\"ids\":[]}").statusCode());
+
+        List<JsonNode> applied = new ArrayList<>();
+        for (var record : driver.audit()) {
+            applied.add(JSON.readTree(record.value));
+        }
+        assertEquals(2, applied.size(), applied.toString());
+        JsonNode move = applied.get(0);
+        assertEquals("ops", move.get("requested_by").asText());
+        assertEquals("MOVE", move.get("call").asText());
+        assertEquals("MOVE_TOP", move.get("operation_type").asText());
+        assertEquals("APPLIED", move.get("outcome").asText());
+        assertEquals(3, move.at("/changed/0/id").asLong(), move.toString());
+        JsonNode batch = applied.get(1);
+        assertEquals("NOT_FOUND", batch.get("outcome").asText());
+        assertEquals(0, batch.get("changed").size());
+
+        List<RefusedWrite> refused = driver.refused();
+        assertEquals(3, refused.size(), refused.toString());
+        assertEquals(List.of("reader 403 MOVE", "unauthenticated 401 MOVE", "ops 400 SET_PRIORITY"), refused.stream()
+                .map(r -> r.requestedBy() + " " + r.status() + " " + r.call()).toList());
+        assertTrue(refused.stream().allMatch(r -> "p".equals(r.projectId())));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.queueview.command.AppliedCommand;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
 import io.queueview.command.QueueCommand;
+import io.queueview.command.RefusedWrite;
 import io.queueview.config.Settings;
 import io.queueview.query.Filters;
 import io.queueview.query.ListQuery;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -52,6 +54,8 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
     private final TestInputTopic<byte[], byte[]> commands;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<byte[], byte[]> changes;
+    private final TestOutputTopic<byte[], byte[]> audit;
+    private final List<RefusedWrite> refused = new CopyOnWriteArrayList<>();
 
     public ProjectorDriver(Path dataDir) {
         this(TestSettings.in(dataDir));
@@ -65,6 +69,7 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         commands = driver.createInputTopic(settings.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(settings.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         changes = driver.createOutputTopic(settings.changesTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        audit = driver.createOutputTopic(settings.auditTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     public synchronized ProjectorDriver send(EventJson... eventsToSend) {
@@ -146,6 +151,21 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     public List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
+    }
+
+    /** The records the projector wrote to the audit topic since the last call. */
+    public List<KeyValue<byte[], byte[]>> audit() {
+        return audit.readKeyValuesToList();
+    }
+
+    /** Refused write calls, as the HTTP layer recorded them (the service sends them to the audit topic). */
+    @Override
+    public void refused(RefusedWrite refusal) {
+        refused.add(refusal);
+    }
+
+    public List<RefusedWrite> refused() {
+        return List.copyOf(refused);
     }
 
     public List<KeyValue<byte[], byte[]>> changes() {

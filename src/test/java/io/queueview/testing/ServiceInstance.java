@@ -86,6 +86,7 @@ public final class ServiceInstance implements AutoCloseable {
                     "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
                     "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
                     "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
+                    "QUEUEVIEW_AUDIT_TOPIC", SharedBroker.unique("audit"),
                     "QUEUEVIEW_PARTITIONS", Integer.toString(partitions),
                     "QUEUEVIEW_REPLICATION_FACTOR", "1",
                     "QUEUEVIEW_TOKENS_FILE", tokens.toString()));

@@ -51,6 +51,7 @@ public final class SharedBroker {
                 "QUEUEVIEW_DLQ_TOPIC", unique("dlq"),
                 "QUEUEVIEW_CHANGES_TOPIC", unique("changes"),
                 "QUEUEVIEW_COMMANDS_TOPIC", unique("commands"),
+                "QUEUEVIEW_AUDIT_TOPIC", unique("audit"),
                 "QUEUEVIEW_PARTITIONS", "2",
                 "QUEUEVIEW_REPLICATION_FACTOR", "1"));
         env.addAll(List.of(overrides));
