@@ -14,6 +14,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.EventJson;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -110,6 +111,84 @@ class EventParserTest {
         EventJson big = enqueued("p", "INTERNAL", 1).with("resource_spec", "x".repeat(EventParser.MAX_VALUE_BYTES));
         ContractViolation violation = assertThrows(ContractViolation.class, () -> EventParser.parse(big.bytes()));
         assertTrue(violation.getMessage().contains("more than 65536"), violation.getMessage());
+    }
+
+    private static final String DEQUEUED = "{\"event_type\":\"JOB_DEQUEUED\",\"project_id\":\"p\",\"queue_type\":\"INTERNAL\",\"id\":1";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            data after the object     | {"event_type":"JOB_DEQUEUED","project_id":"p","queue_type":"INTERNAL","id":1} x     | value has data after its JSON object
+            two objects               | {"event_type":"JOB_DEQUEUED","project_id":"p","queue_type":"INTERNAL","id":1}{"id":2} | value has data after its JSON object
+            two objects on two lines  | `{"event_type":"JOB_DEQUEUED","project_id":"p","queue_type":"INTERNAL","id":1}
+{}` | value has data after its JSON object
+            a key twice               | {"event_type":"JOB_UPDATED","project_id":"p","queue_type":"INTERNAL","id":1,"priority":1,"rank_stamp":2,"priority":7} | value has the key 'priority' more than once
+            a key twice, same value   | {"event_type":"JOB_DEQUEUED","project_id":"p","queue_type":"INTERNAL","id":1,"id":1} | value has the key 'id' more than once
+            an unknown key twice      | {"event_type":"JOB_DEQUEUED","project_id":"p","queue_type":"INTERNAL","id":1,"x":{"y":1,"y":2}} | value has the key 'y' more than once
+            """)
+    void rejectsAValueThatIsNotExactlyOneObjectWithEachKeyOnce(String name, String json, String reason) {
+        ContractViolation violation = assertThrows(ContractViolation.class,
+                () -> EventParser.parse(json.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(reason, violation.getMessage());
+    }
+
+    @Test
+    void rejectsTwoObjectsOnTwoLines() {
+        ContractViolation violation = assertThrows(ContractViolation.class,
+                () -> EventParser.parse((DEQUEUED + "}\n" + DEQUEUED + "}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("value has data after its JSON object", violation.getMessage());
+    }
+
+    @Test
+    void acceptsWhitespaceAroundTheObject() throws ContractViolation {
+        assertInstanceOf(JobDequeued.class, EventParser.parse((" \n" + DEQUEUED + "}\r\n\t ").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Bytes of ill-formed UTF-8 (Unicode Table 3-7), in a text and in a key; Jackson lets some of them through. */
+    @ParameterizedTest(name = "{0} in a {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            overlong '/' (C0 AF)            | C0AF     | text
+            overlong '/' (C0 AF)            | C0AF     | key
+            overlong 3 bytes (E0 80 AF)     | E080AF   | text
+            lone continuation byte          | 80       | text
+            lone continuation byte          | BF       | key
+            UTF-16 surrogate (ED A0 80)     | EDA080   | text
+            sequence cut off                | E282     | text
+            code point above U+10FFFF       | F4908080 | text
+            lead byte F5                    | F5808080 | text
+            byte FF                         | FF       | text
+            """)
+    void rejectsIllFormedUtf8WhereverItIs(String name, String hex, String where) {
+        String before = where.equals("key") ? "{\"" : DEQUEUED + ",\"reason\":\"";
+        String after = where.equals("key") ? "\":1," + DEQUEUED.substring(1) + "}" : "\"}";
+        byte[] value = concat(before, HexFormat.of().parseHex(hex), after);
+        ContractViolation violation = assertThrows(ContractViolation.class, () -> EventParser.parse(value));
+        assertEquals("value is not valid UTF-8: an overlong, invalid or cut-off sequence at byte " + before.length(),
+                violation.getMessage());
+    }
+
+    @Test
+    void rejectsIllFormedUtf8CutOffAtTheEnd() {
+        byte[] value = concat(DEQUEUED + "}", HexFormat.of().parseHex("E282"), "");
+        ContractViolation violation = assertThrows(ContractViolation.class, () -> EventParser.parse(value));
+        assertTrue(violation.getMessage().startsWith("value is not valid UTF-8"), violation.getMessage());
+    }
+
+    @Test
+    void readsEveryWellFormedUtf8Length() throws ContractViolation {
+        String text = "é 车道 😀 \uFFFF \uD7FF"; // 2, 3 and 4 bytes, and the code points next to the surrogates
+        JobDequeued event = (JobDequeued) EventParser.parse(
+                dequeued("p", "INTERNAL", 1).with("reason", text).bytes());
+        assertEquals(text, event.reason());
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        byte[] head = before.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = after.getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[head.length + middle.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        return all;
     }
 
     private static QueueEvent assertDoesNotFail(EventJson event) {
