@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.config.Settings;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
@@ -18,6 +19,7 @@ import io.queueview.testing.SharedBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
@@ -90,6 +92,27 @@ class QueueWritesEndToEndIT {
                 latencies.length, latencies[latencies.length / 2] / 1e6,
                 latencies[(int) (latencies.length * 0.99)] / 1e6, latencies[latencies.length - 1] / 1e6);
         assertEquals(initial.size(), total());
+    }
+
+    @Test
+    void anAppliedAndARefusedWriteAreBothOnTheAuditTopicWithWhoAsked() {
+        enqueueAndAwait(3); // in queue order 2, 1, 3 (priorities 2, 1, 0)
+        assertEquals(200, move(3, "MOVE_TOP").statusCode());
+        assertEquals(401, http.send("PUT", BASE + "/2", "not-a-token", "application/json",
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
+        List<String> audit = new ArrayList<>();
+        Await.until(Duration.ofSeconds(30), "both writes on " + settings.auditTopic(), () -> {
+            audit.clear();
+            readAll(settings.auditTopic()).forEach(value -> audit.add(new String(value, StandardCharsets.UTF_8)));
+            return audit.size() >= 2;
+        });
+        assertEquals(2, audit.size(), audit.toString());
+        assertTrue(audit.stream().anyMatch(record -> record.contains("\"outcome\":\"APPLIED\"")
+                && record.contains("\"requested_by\":\"demo\"") && record.contains("\"changed\":[{\"id\":3,\"priority\":2")),
+                audit.toString());
+        assertTrue(audit.stream().anyMatch(record -> record.contains("\"outcome\":\"REFUSED\"")
+                && record.contains("\"requested_by\":\"unauthenticated\"") && record.contains("\"status\":401")),
+                audit.toString());
     }
 
     @Test
