@@ -68,6 +68,11 @@ final class QueueState {
         queued.clear();
     }
 
+    /** Empties the view in memory; it refuses reads until it is rebuilt. */
+    void dropView() {
+        view.clear();
+    }
+
     /** The queued entry with its version, or null when it is not queued. */
     QueuedEntry get(QueueId queue, long id) {
         return view.get(queue, id);
