@@ -110,7 +110,7 @@ public record Settings(
                 read.oneOf("QUEUEVIEW_PROCESSING_GUARANTEE", "exactly_once_v2", Set.of("exactly_once_v2", "at_least_once")),
                 read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
                 read.integer("QUEUEVIEW_STREAM_THREADS", 2, 1, 64),
-                read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofSeconds(1)),
+                read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofMillis(100)),
                 read.integer("QUEUEVIEW_STANDBY_REPLICAS", 1, 0, 16),
                 read.oneOf("QUEUEVIEW_GROUP_PROTOCOL", "classic", Set.of("classic", "streams")),
                 read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6)),

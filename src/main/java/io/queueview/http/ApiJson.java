@@ -5,6 +5,7 @@ import io.queueview.command.SetPriority;
 import io.queueview.query.ClusterState;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
+import io.queueview.query.ViewFreshness;
 import io.queueview.queue.Entry;
 import io.queueview.queue.EntryJson;
 import io.queueview.queue.JsonObject;
@@ -43,7 +44,7 @@ final class ApiJson {
      * What every answer says of itself: the time, and — on an answer to a call another instance forwarded here —
      * which instance answered (additive: clients that do not know the field ignore it).
      */
-    record Meta(Instant now, String answeredBy) {
+    record Meta(Instant now, String answeredBy, ViewFreshness view) {
     }
 
     private static void metaInfo(JsonGenerator json, Meta meta) throws IOException {
@@ -51,6 +52,10 @@ final class ApiJson {
         json.writeStringField("current_time", meta.now().truncatedTo(ChronoUnit.SECONDS).toString());
         if (meta.answeredBy() != null) {
             json.writeStringField("answered_by", meta.answeredBy());
+        }
+        if (meta.view() != null) {
+            json.writeFieldName("view");
+            view(json, meta.view());
         }
         json.writeEndObject();
     }
@@ -107,6 +112,12 @@ final class ApiJson {
                 json.writeNumberField(Integer.toString(lag.getKey()), lag.getValue());
             }
             json.writeEndObject();
+            json.writeObjectFieldStart("views");
+            for (Map.Entry<Integer, ViewFreshness> view : cluster.views().entrySet()) {
+                json.writeFieldName(Integer.toString(view.getKey()));
+                view(json, view.getValue());
+            }
+            json.writeEndObject();
         });
     }
 
@@ -116,6 +127,16 @@ final class ApiJson {
             json.writeNumber(number);
         }
         json.writeEndArray();
+    }
+
+    /** {"applied_until": "...Z" (absent before the first record), "lag": n} */
+    private static void view(JsonGenerator json, ViewFreshness view) throws IOException {
+        json.writeStartObject();
+        if (view.appliedUntil() != null) {
+            json.writeStringField("applied_until", view.appliedUntil().toString());
+        }
+        json.writeNumberField("lag", view.lag());
+        json.writeEndObject();
     }
 
     static byte[] error(String code, String message) {

@@ -10,6 +10,7 @@ import io.queueview.query.ListQuery;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
+import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.write.QueueWriter;
@@ -42,7 +43,7 @@ final class QueuingJobsApi {
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), meta(ctx)));
+        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), meta(ctx, query.queue())));
     }
 
     /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
@@ -56,7 +57,7 @@ final class QueuingJobsApi {
         QueueId queue = new QueueId(projectId, type);
         EntryPosition position = reader.entry(queue, id)
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
-        ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx)));
+        ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
     }
 
     /** PUT one entry: move it; answers once the owning store has applied the move. */
@@ -69,8 +70,9 @@ final class QueuingJobsApi {
         long id = move.id();
         submit(move, List.of(id));
         Optional<EntryPosition> now = positionAfter(move);
-        ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, meta(ctx)))
-                .orElseGet(() -> ApiJson.metaOnly(meta(ctx))));
+        ApiJson.Meta meta = meta(ctx, move.queue());
+        ApiServer.json(ctx, 200, now.map(position -> ApiJson.position(position, meta))
+                .orElseGet(() -> ApiJson.metaOnly(meta)));
     }
 
     /** PUT batch-update: one priority for 1..50 entries, all or nothing. */
@@ -78,11 +80,18 @@ final class QueuingJobsApi {
         SetPriority set = beforeCommand("SET_PRIORITY", attempt -> WriteBodies.batch(
                 authorize(ctx, Caller.UPDATE, attempt), ctx.contentType(), ctx.bodyAsBytes(), attempt.requestedBy));
         submit(set, set.ids());
-        ApiServer.json(ctx, 200, ApiJson.priorities(set, meta(ctx)));
+        ApiServer.json(ctx, 200, ApiJson.priorities(set, meta(ctx, set.queue())));
     }
 
-    private ApiJson.Meta meta(Context ctx) {
-        return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null);
+    /** The answer's meta_info: the time, who answered a forwarded call, and how fresh the queue's view is. */
+    private ApiJson.Meta meta(Context ctx, QueueId queue) {
+        ViewFreshness view;
+        try {
+            view = reader.freshness(queue);
+        } catch (OwnedElsewhere | QueueUnavailable moved) { // moved since it answered: the answer stands without it
+            view = null;
+        }
+        return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null, view);
     }
 
     /** The call's project, once the path is well-formed and the token may use the action on it. */

@@ -18,8 +18,13 @@ public interface LocalStores {
      */
     QueuePartition partitionOf(QueueId queue);
 
+    /** Records of a partition's input not yet applied here, as last seen; -1 when not known. */
+    default long lag(int partition) {
+        return 0;
+    }
+
     /** The instances this one knows and the partitions each holds; a lone instance by default. */
     default ClusterState cluster() {
-        return new ClusterState(null, ready() ? "RUNNING" : "STARTING", List.of(), Map.of());
+        return new ClusterState(null, ready() ? "RUNNING" : "STARTING", List.of(), Map.of(), Map.of());
     }
 }

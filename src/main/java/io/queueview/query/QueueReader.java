@@ -4,6 +4,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueRead;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class QueueReader {
 
     public boolean ready() {
         return stores.ready();
+    }
+
+    /** How fresh the view of this queue's partition is. */
+    public ViewFreshness freshness(QueueId queue) {
+        QueuePartition partition = stores.partitionOf(queue);
+        OptionalLong until = partition.views().appliedUntil();
+        return new ViewFreshness(until.isPresent() ? Instant.ofEpochMilli(until.getAsLong()) : null,
+                stores.lag(partition.partition()));
     }
 
     /** The instances this one knows and the partitions each holds. */

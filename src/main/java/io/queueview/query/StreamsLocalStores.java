@@ -5,10 +5,12 @@ import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueViews;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -40,8 +44,12 @@ public final class StreamsLocalStores implements LocalStores {
     private final HostInfo self;
     private final int partitions;
     private final String commandsTopic;
+    private static final long LAG_REFRESH_NANOS = 250_000_000L;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
+    /** Input records not yet applied, per active local partition, and when they were last read off Kafka Streams. */
+    private volatile Map<Integer, Long> inputLags = Map.of();
+    private volatile long inputLagsReadAt = Long.MIN_VALUE;
 
     /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
     public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
@@ -113,6 +121,33 @@ public final class StreamsLocalStores implements LocalStores {
         }
     }
 
+    /**
+     * End offset minus committed offset over the partition's inputs (the repartition and commands topics), as
+     * Kafka Streams last fetched and committed them: at most a commit interval old. Read at most every 250 ms, since
+     * asking takes a lock every stream thread also takes.
+     */
+    @Override
+    public long lag(int partition) {
+        long now = System.nanoTime();
+        if (now - inputLagsReadAt > LAG_REFRESH_NANOS) {
+            Map<Integer, Long> lags = new TreeMap<>();
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    long lag = 0;
+                    for (TopicPartition input : task.topicPartitions()) {
+                        Long end = task.endOffsets().get(input);
+                        Long committed = task.committedOffsets().get(input);
+                        lag += end == null || committed == null || committed < 0 ? 0 : Math.max(0, end - committed);
+                    }
+                    lags.merge(task.taskId().partition(), lag, Long::sum);
+                }
+            }
+            inputLags = lags;
+            inputLagsReadAt = now;
+        }
+        return inputLags.getOrDefault(partition, -1L);
+    }
+
     @Override
     public ClusterState cluster() {
         List<ClusterState.Instance> instances = new ArrayList<>();
@@ -126,7 +161,21 @@ public final class StreamsLocalStores implements LocalStores {
         for (Map<Integer, LagInfo> byPartition : streams.allLocalStorePartitionLags().values()) {
             byPartition.forEach((partition, lag) -> lags.merge(partition, lag.offsetLag(), Math::max));
         }
-        return new ClusterState(new InstanceAddress(self.host(), self.port()), streams.state().name(), instances, lags);
+        Map<Integer, ViewFreshness> views = new TreeMap<>();
+        lag(0); // reads every active partition's input lag
+        for (Map.Entry<Integer, Long> input : inputLags.entrySet()) {
+            Instant appliedUntil = null;
+            try {
+                OptionalLong until = streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW,
+                        QueueViewStore.TYPE).withPartition(input.getKey()).enableStaleStores()).appliedUntil();
+                appliedUntil = until.isPresent() ? Instant.ofEpochMilli(until.getAsLong()) : null;
+            } catch (InvalidStateStoreException moving) {
+                // shown without the time: the partition is moving
+            }
+            views.put(input.getKey(), new ViewFreshness(appliedUntil, input.getValue()));
+        }
+        return new ClusterState(new InstanceAddress(self.host(), self.port()), streams.state().name(), instances, lags,
+                views);
     }
 
     private List<Integer> queuePartitions(Set<TopicPartition> partitionsHeld) {

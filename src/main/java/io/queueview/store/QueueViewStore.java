@@ -3,6 +3,7 @@ package io.queueview.store;
 import io.queueview.queue.QueueId;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -61,7 +62,21 @@ public final class QueueViewStore implements StateStore {
     private volatile boolean open;
     /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
     private volatile boolean complete;
-    private final QueueViews readOnly = this::read;
+    /** Epoch ms of the last record applied to this partition, or NOTHING_APPLIED. */
+    private volatile long appliedUntil = NOTHING_APPLIED;
+    private static final long NOTHING_APPLIED = Long.MIN_VALUE;
+    private final QueueViews readOnly = new QueueViews() {
+        @Override
+        public <T> T read(QueueId queue, Function<QueueRead, T> query) {
+            return QueueViewStore.this.read(queue, query);
+        }
+
+        @Override
+        public OptionalLong appliedUntil() {
+            long until = appliedUntil;
+            return until == NOTHING_APPLIED ? OptionalLong.empty() : OptionalLong.of(until);
+        }
+    };
 
     private QueueViewStore(String name) {
         this.name = name;
@@ -132,6 +147,11 @@ public final class QueueViewStore implements StateStore {
         return removed;
     }
 
+    /** The projector has applied a record of this timestamp (epoch ms): what the view reflects now. */
+    public void applied(long timestamp) {
+        appliedUntil = timestamp;
+    }
+
     /** The projector has put every stored entry of the partition back: queries may read it now. */
     public void markComplete() {
         complete = true;
@@ -139,6 +159,7 @@ public final class QueueViewStore implements StateStore {
 
     public void clear() {
         complete = false;
+        appliedUntil = NOTHING_APPLIED;
         views.clear();
         texts.clear();
     }

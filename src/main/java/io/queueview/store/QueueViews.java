@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.QueueId;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
@@ -18,4 +19,7 @@ public interface QueueViews {
      * @throws InvalidStateStoreException when the store is closed: its partition is moving to another instance
      */
     <T> T read(QueueId queue, Function<QueueRead, T> query);
+
+    /** The timestamp (epoch ms) of the last record the partition's task applied; empty before the first. */
+    OptionalLong appliedUntil();
 }

@@ -93,6 +93,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         } else {
             applyEvent(record, EventCodec.decode(record.value()));
         }
+        state.applied(record.timestamp());
     }
 
     // ---- events ----

@@ -68,6 +68,11 @@ final class QueueState {
         queued.clear();
     }
 
+    /** The view now reflects every record up to one of this timestamp. */
+    void applied(long timestamp) {
+        view.applied(timestamp);
+    }
+
     /** Empties the view in memory; it refuses reads until it is rebuilt. */
     void dropView() {
         view.clear();

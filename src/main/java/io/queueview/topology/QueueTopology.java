@@ -97,9 +97,10 @@ public final class QueueTopology {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
-        // Each commit is a Kafka transaction over every partition written; a profile showed the stream thread
-        // mostly waiting on them at the exactly-once default of 100 ms. Queries and write calls read the stores
-        // directly, so only readers of queue-changes see the interval.
+        // Each commit is a Kafka transaction over every partition written. Under exactly-once the projector reads
+        // the repartition topic read_committed, so an event reaches the view only when the transaction that re-keyed
+        // it commits: the interval is a floor on freshness (1 s: p50 520 ms, p99 1 s from produce to visible;
+        // 100 ms, the default: 62-70 ms, p99 116-133 ms), and measured the same for bulk ingest within noise.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         // The projector's tasks read two partitions, and the commands' one is empty most of the time. Task idling
         // (for timestamp order across partitions, which no rule here depends on) then formats a log text on every

@@ -58,6 +58,8 @@ public final class Benchmark {
     private static final int SCALE_OUT_QUEUES = 24;
     private static final int SCALE_OUT_ENTRIES = 2_000;
     private static final int SCALE_OUT_CRASHES = 3;
+    /** The freshness section's steady rates, events per second. */
+    private static final int[] FRESHNESS_RATES = {100, 1_000, 5_000, 20_000};
 
     /** Time for one query's calls on one target (fewer calls when they are slow). */
     private static final Duration QUERY_BUDGET = Duration.ofSeconds(6);
@@ -87,6 +89,15 @@ public final class Benchmark {
             } else if (arg.equals("--ingest-only")) {
                 options = new Options(options.entries(), options.partitions(), options.calls(),
                         options.httpDuration(), work, options.jsonOut(), true, false);
+            } else if (arg.startsWith("--freshness-only")) { // --freshness-only[=QUEUEVIEW_X=value,...]
+                String[] overrides = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1).split("[=,]") : new String[0];
+                try {
+                    Freshness.measure(work, FRESHNESS_RATES, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                            Duration.ofSeconds(10), System.err, overrides);
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
                 try {

@@ -25,6 +25,7 @@ import io.queueview.write.QueueWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -76,6 +77,12 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         for (EventJson event : eventsToSend) {
             events.pipeInput(null, event.bytes());
         }
+        return this;
+    }
+
+    /** Sends an event with this record timestamp (the scheduler's append time). */
+    public synchronized ProjectorDriver sendAt(Instant at, EventJson event) {
+        events.pipeInput(null, event.bytes(), at);
         return this;
     }
 
