@@ -1,5 +1,6 @@
 package io.queueview.bench;
 
+import java.util.List;
 import java.util.Map;
 
 /** The benchmark's figures as markdown tables, with each target next to its figure. */
@@ -53,9 +54,35 @@ final class BenchReport {
         out.append("|---|---:|---:|---:|---:|---:|---|\n");
         out.append(String.format("| GET list | %s | %s | %s | %s | %s | >= 5,000/s, p99 <= 10 ms |%n",
                 http.get("clients"), http.get("requests_per_s"), http.get("p50_ms"), http.get("p99_ms"), http.get("errors")));
+        Map<String, Object> freshness = (Map<String, Object>) figures.get("freshness");
+        if (freshness != null) {
+            out.append("\n").append(freshness(freshness));
+        }
         Map<String, Object> scaleOut = (Map<String, Object>) figures.get("scale_out");
         if (scaleOut != null) {
             out.append("\n").append(scaleOut(scaleOut));
+        }
+        return out.toString();
+    }
+
+    /** The freshness section: steady rates, produce to visible, and queueview's CPU. */
+    @SuppressWarnings("unchecked")
+    static String freshness(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder("| freshness (queueview its own process; the broker another) | "
+                + "samples | produce -> visible p50 ms | p99 ms | max ms | caught up after the last (ms) | "
+                + "queueview CPU (share of a core) | target |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append(String.format("| no events | | | | | | %s (%s with the client's 500 calls/s) | <= 0.03 |%n",
+                figures.get("idle_cpu_share"), figures.get("idle_polled_cpu_share")));
+        for (Map<String, Object> rate : (List<Map<String, Object>>) figures.get("rates")) {
+            int eventsPerSecond = (Integer) rate.get("events_per_s");
+            String target = switch (eventsPerSecond) {
+                case 1_000 -> "p50 <= 100, p99 <= 250, CPU <= 0.15";
+                case 5_000 -> "p99 <= 500";
+                default -> "";
+            };
+            out.append(String.format("| %,d events/s | %s | %s | %s | %s | %s | %s | %s |%n", eventsPerSecond,
+                    rate.get("samples"), rate.get("p50_ms"), rate.get("p99_ms"), rate.get("max_ms"),
+                    rate.get("caught_up_ms"), rate.get("cpu_share"), target));
         }
         return out.toString();
     }

@@ -58,8 +58,9 @@ public final class Benchmark {
     private static final int SCALE_OUT_QUEUES = 24;
     private static final int SCALE_OUT_ENTRIES = 2_000;
     private static final int SCALE_OUT_CRASHES = 3;
-    /** The freshness section's steady rates, events per second. */
+    /** The freshness section's steady rates, events per second, each for a minute in the full run. */
     private static final int[] FRESHNESS_RATES = {100, 1_000, 5_000, 20_000};
+    private static final Duration FRESHNESS_DURATION = Duration.ofSeconds(60);
 
     /** Time for one query's calls on one target (fewer calls when they are slow). */
     private static final Duration QUERY_BUDGET = Duration.ofSeconds(6);
@@ -92,8 +93,8 @@ public final class Benchmark {
             } else if (arg.startsWith("--freshness-only")) { // --freshness-only[=QUEUEVIEW_X=value,...]
                 String[] overrides = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1).split("[=,]") : new String[0];
                 try {
-                    Freshness.measure(work, FRESHNESS_RATES, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                            Duration.ofSeconds(10), System.err, overrides);
+                    System.out.println(BenchReport.freshness(Freshness.measure(work, FRESHNESS_RATES,
+                            Duration.ofSeconds(5), FRESHNESS_DURATION, Duration.ofSeconds(10), System.err, overrides)));
                 } finally {
                     Folders.delete(work);
                 }
@@ -169,6 +170,11 @@ public final class Benchmark {
                     Map.of("events_per_s", round(service.eventsPerSecond()), "peak_rss_mib", service.peakRssMib())));
         }
         figures.put("peak_rss_mib", ServiceProcess.peakRssMib(ProcessHandle.current().pid()));
+        figures.put("freshness", options.scaleOut()
+                ? Freshness.measure(options.workDir().resolve("freshness"), FRESHNESS_RATES, Duration.ofSeconds(5),
+                        FRESHNESS_DURATION, Duration.ofSeconds(10), log)
+                : Freshness.measure(options.workDir().resolve("freshness"), new int[] {100, 1_000}, Duration.ofSeconds(1),
+                        Duration.ofSeconds(3), Duration.ofSeconds(1), log)); // the small mode: that it runs, not figures
         if (options.scaleOut()) {
             figures.put("scale_out", ScaleOut.measure(options.workDir().resolve("scale-out"), SCALE_OUT_QUEUES,
                     SCALE_OUT_ENTRIES, SCALE_OUT_CRASHES, options.httpDuration(), true, log));

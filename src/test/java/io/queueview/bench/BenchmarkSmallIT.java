@@ -1,5 +1,6 @@
 package io.queueview.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,5 +31,7 @@ class BenchmarkSmallIT {
         assertTrue(figures.get("ready_after_state_deleted_s").asDouble() > 0);
         assertTrue(figures.get("queries").size() == 16, figures.get("queries").toString());
         assertTrue(table.contains("| big: first page + total |"), table);
+        assertEquals(2, figures.at("/freshness/rates").size(), figures.get("freshness").toString());
+        assertTrue(figures.at("/freshness/rates/1/samples").asLong() > 0, figures.get("freshness").toString());
     }
 }
