@@ -10,6 +10,7 @@ import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.ServiceInstance;
 import io.queueview.testing.SharedBroker;
+import io.queueview.testing.SteadyLoad;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -21,9 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -140,7 +138,7 @@ class ScaleOutIT {
     @Order(2)
     void aFourthInstanceJoinsUnderLoadWithoutAWrongAnswer() throws Exception {
         Map<Integer, String> expected = pages(instances.get(0));
-        try (Load load = new Load(List.copyOf(instances), expected)) {
+        try (SteadyLoad load = load(List.copyOf(instances), expected)) {
             ServiceInstance fourth = group.instance("d").start();
             instances.add(fourth);
             fourth.awaitReady(START);
@@ -148,10 +146,10 @@ class ScaleOutIT {
             Thread.sleep(2_000); // and a little more load once the group has settled
             load.stop();
             System.out.printf("ScaleOutIT: while a fourth instance joined, %d calls: %d answered, %d unavailable "
-                    + "(%.1f %%), %d wrong%n", load.calls(), load.answered.get(), load.unavailable.get(),
-                    100.0 * load.unavailable.get() / Math.max(1, load.calls()), load.wrong.get());
-            assertEquals(0, load.wrong.get(), "wrong answers; the first: " + load.firstWrong);
-            assertTrue(load.answered.get() > 0, "no call was answered");
+                    + "(%.1f %%), %d wrong%n", load.calls(), load.answered(), load.unavailable(),
+                    100.0 * load.unavailable() / Math.max(1, load.calls()), load.wrong());
+            assertEquals(0, load.wrong(), "wrong answers; the first: " + load.firstWrong());
+            assertTrue(load.answered() > 0, "no call was answered");
         }
     }
 
@@ -163,7 +161,7 @@ class ScaleOutIT {
         List<ServiceInstance> survivors = instances.stream().filter(instance -> instance != victim).toList();
         Await.until(SETTLE, "standbys caught up", () -> samePagesEverywhere(instances));
         Thread.sleep(2_000);
-        try (Load load = new Load(survivors, expected)) {
+        try (SteadyLoad load = load(survivors, expected)) {
             victim.kill();
             long killed = System.nanoTime();
             // around the kill: the scheduler goes on enqueueing, and callers go on updating priorities
@@ -188,8 +186,8 @@ class ScaleOutIT {
             load.stop();
             System.out.printf("ScaleOutIT: kill -9 of %s (owner of queue 0) -> every queue answered by every "
                     + "survivor: %.1f s; under load %d calls, %d unavailable, %d wrong%n", victim.name(), recovered,
-                    load.calls(), load.unavailable.get(), load.wrong.get());
-            assertEquals(0, load.wrong.get(), "wrong answers; the first: " + load.firstWrong);
+                    load.calls(), load.unavailable(), load.wrong());
+            assertEquals(0, load.wrong(), "wrong answers; the first: " + load.firstWrong());
             for (int queue = 0; queue < QUEUES; queue++) {
                 JsonNode page = JSON.readTree(survivors.get(0).get(base(queue) + "?queue_type=" + type(queue)
                         + "&limit=200").body());
@@ -207,63 +205,20 @@ class ScaleOutIT {
         instances.remove(victim);
     }
 
-    // ---- the load: steady list calls against some instances, each answer compared with the expected page ----
-
-    private static final class Load implements AutoCloseable {
-        final AtomicLong answered = new AtomicLong();
-        final AtomicLong unavailable = new AtomicLong();
-        final AtomicLong wrong = new AtomicLong();
-        volatile String firstWrong;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        Load(List<ServiceInstance> targets, Map<Integer, String> expected) {
-            for (int t = 0; t < 2; t++) {
-                Random random = new Random(t);
-                Thread thread = new Thread(() -> {
-                    while (running.get()) {
-                        int queue = random.nextInt(QUEUES);
-                        ServiceInstance target = targets.get(random.nextInt(targets.size()));
-                        try {
-                            HttpResponse<String> answer = target.get(base(queue) + "?queue_type=" + type(queue)
-                                    + "&limit=200");
-                            if (answer.statusCode() == 503 || answer.statusCode() == 502) {
-                                unavailable.incrementAndGet();
-                            } else if (answer.statusCode() == 200 && withoutMeta(answer.body()).equals(expected.get(queue))) {
-                                answered.incrementAndGet();
-                            } else if (answer.statusCode() == 200 && !expected.get(queue).equals(withoutMeta(answer.body()))
-                                    && ids(JSON.readTree(answer.body())).size() > ENTRIES) {
-                                answered.incrementAndGet(); // the entry enqueued around a kill: newer, not wrong
-                            } else {
-                                wrong.incrementAndGet();
-                                firstWrong = target.name() + " " + project(queue) + ": " + answer.statusCode() + " "
-                                        + answer.body();
-                            }
-                        } catch (UncheckedIOException | IOException notAnswering) {
-                            unavailable.incrementAndGet();
-                        }
-                    }
-                }, "load-" + t);
-                thread.start();
-                threads.add(thread);
+    /** Steady list calls against some instances, each answer compared with the queue's expected page. */
+    private static SteadyLoad load(List<ServiceInstance> targets, Map<Integer, String> expected) {
+        return new SteadyLoad(targets, (target, random, what) -> {
+            int queue = random.nextInt(QUEUES);
+            HttpResponse<String> answer = SteadyLoad.available(
+                    target.get(base(queue) + "?queue_type=" + type(queue) + "&limit=200"));
+            what.append(project(queue)).append(": ").append(answer.statusCode()).append(' ').append(answer.body());
+            if (answer.statusCode() != 200) {
+                return false;
             }
-        }
-
-        long calls() {
-            return answered.get() + unavailable.get() + wrong.get();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
+            String page = withoutMeta(answer.body());
+            // an entry enqueued around a kill makes the page newer, not wrong
+            return page.equals(expected.get(queue)) || entries(answer.body()) > ENTRIES;
+        });
     }
 
     // ---- helpers ----
@@ -323,6 +278,14 @@ class ScaleOutIT {
             return json.toString();
         } catch (IOException notJson) {
             return body;
+        }
+    }
+
+    private static int entries(String body) {
+        try {
+            return ids(JSON.readTree(body)).size();
+        } catch (IOException notJson) {
+            return -1;
         }
     }
 

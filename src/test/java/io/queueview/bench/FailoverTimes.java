@@ -117,15 +117,7 @@ public final class FailoverTimes {
         return seconds(System.nanoTime(), condition);
     }
 
-    /** Seconds from `from` until the condition holds, polled every 50 ms. */
     private static double seconds(long from, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not within " + LIMIT);
-            }
-            Thread.sleep(50);
-        }
-        return (System.nanoTime() - from) / 1e9;
+        return ScaleOut.seconds(from, condition);
     }
 }

@@ -2,8 +2,8 @@ package io.queueview.bench;
 
 import io.queueview.testing.QueueAnswers;
 import io.queueview.testing.ServiceInstance;
+import io.queueview.testing.SteadyLoad;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -106,14 +103,20 @@ final class ScaleOut {
                 return figures;
             }
             long[] join = new long[3];
-            try (Load load = new Load(List.copyOf(all), answers)) {
+            // steady list calls: an answer is right when it holds the queue's whole page
+            try (SteadyLoad load = new SteadyLoad(List.copyOf(all), (target, random, what) -> {
+                String asked = answers.projects().get(random.nextInt(answers.projects().size()));
+                HttpResponse<String> answer = SteadyLoad.available(target.get(QueueAnswers.list(asked)));
+                what.append(asked).append(": ").append(answer.statusCode());
+                return answer.statusCode() == 200 && answer.body().contains("\"total\":" + answers.entriesPerQueue() + "}");
+            })) {
                 ServiceInstance d = group.instance("d").start();
                 all.add(d);
                 d.awaitReady(LIMIT);
                 seconds(System.nanoTime(), () -> answers.answeredEverywhere(all));
                 Thread.sleep(2_000);
                 load.stop();
-                join = new long[] {load.calls(), load.unavailable.get(), load.wrong.get()};
+                join = new long[] {load.calls(), load.unavailable(), load.wrong()};
             }
             log.printf("scale-out: a fourth instance joined: %d calls, %d unavailable, %d wrong%n", join[0], join[1],
                     join[2]);
@@ -136,60 +139,8 @@ final class ScaleOut {
         return figures;
     }
 
-    /** Steady list calls against some instances: answered whole, unavailable (502, 503, no answer) or wrong. */
-    private static final class Load implements AutoCloseable {
-        final AtomicLong answered = new AtomicLong();
-        final AtomicLong unavailable = new AtomicLong();
-        final AtomicLong wrong = new AtomicLong();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        Load(List<ServiceInstance> targets, QueueAnswers answers) {
-            for (int t = 0; t < 2; t++) {
-                Random random = new Random(t);
-                Thread thread = new Thread(() -> {
-                    while (running.get()) {
-                        String project = answers.projects().get(random.nextInt(answers.projects().size()));
-                        try {
-                            HttpResponse<String> answer = targets.get(random.nextInt(targets.size()))
-                                    .get(QueueAnswers.list(project));
-                            if (answer.statusCode() == 502 || answer.statusCode() == 503) {
-                                unavailable.incrementAndGet();
-                            } else if (answer.statusCode() == 200 && answer.body()
-                                    .contains("\"total\":" + answers.entriesPerQueue() + "}")) {
-                                answered.incrementAndGet();
-                            } else {
-                                wrong.incrementAndGet();
-                            }
-                        } catch (UncheckedIOException notAnswering) {
-                            unavailable.incrementAndGet();
-                        }
-                    }
-                }, "scale-out-load-" + t);
-                thread.start();
-                threads.add(thread);
-            }
-        }
-
-        long calls() {
-            return answered.get() + unavailable.get() + wrong.get();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
-
     /** Seconds from `from` until the condition holds, polled every 50 ms. */
-    private static double seconds(long from, BooleanSupplier condition) throws InterruptedException {
+    static double seconds(long from, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
