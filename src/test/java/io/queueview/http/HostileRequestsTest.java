@@ -119,7 +119,7 @@ class HostileRequestsTest {
                 }
             });
             long seconds = (System.nanoTime() - started) / 1_000_000_000;
-            assertTrue(seconds >= 9 && seconds <= 15, "cut off after " + seconds + " s");
+            assertTrue(seconds >= 9 && seconds <= 20, "cut off after " + seconds + " s"); // 10 s, and a sweep a second
             assertTrue(in.read() < 0, "closed without an answer");
         }
     }
