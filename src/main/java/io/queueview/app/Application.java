@@ -46,6 +46,7 @@ public final class Application implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaProducer<byte[], byte[]> commands;
     private Javalin http;
+    private ServiceMetrics metrics;
     private QueueReader reader;
 
     private Application(Settings settings) {
@@ -95,9 +96,10 @@ public final class Application implements AutoCloseable {
         AtomicReference<LocalStores> view = new AtomicReference<>();
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         reader = new QueueReader(new StartingStores(view));
+        metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
                 new StartingWriter(writes), Clock.systemUTC(),
-                settings.writeTimeout().plus(FORWARD_MARGIN));
+                settings.writeTimeout().plus(FORWARD_MARGIN), metrics);
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
@@ -121,6 +123,7 @@ public final class Application implements AutoCloseable {
         writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
                 settings.auditTopic(), settings.writeTimeout()));
         view.set(stores);
+        metrics.bind(streams);
         streams.start();
     }
 
@@ -159,6 +162,9 @@ public final class Application implements AutoCloseable {
     public void close() {
         if (http != null) {
             closeLogged("the HTTP server", http::stop);
+        }
+        if (metrics != null) {
+            closeLogged("the metrics", metrics::close);
         }
         if (commands != null) {
             closeLogged("the commands producer", () -> commands.close(CLOSE_TIMEOUT));

@@ -5,6 +5,7 @@ import io.queueview.query.LocalStores;
 import io.queueview.query.QueuePartition;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +33,12 @@ final class StartingStores implements LocalStores {
             throw new QueueUnavailable("the view is starting; retry shortly");
         }
         return stores.partitionOf(queue);
+    }
+
+    @Override
+    public Map<QueueId, Long> depths() {
+        LocalStores stores = attached.get();
+        return stores == null ? Map.of() : stores.depths();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param standbyReplicas  warm copies of each partition's stores on other instances, promoted when the owner dies
  * @param groupProtocol    the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its partitions
+ * @param metricsMaxQueues how many queues get a depth series of their own in /metrics; the rest are summed
  * @param jwks             where the JWT signing keys are: an http(s) URL or a file path of a JWKS; null = no JWTs
  * @param jwtIssuer        the "iss" a JWT must carry, or null to accept any
  * @param jwtAudience      a value a JWT's "aud" must hold, or null to accept any
@@ -58,7 +59,8 @@ public record Settings(
         String jwtAudience,
         String jwtProjectsClaim,
         String jwtActionsClaim,
-        Duration jwtClockSkew) {
+        Duration jwtClockSkew,
+        int metricsMaxQueues) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -73,7 +75,7 @@ public record Settings(
             "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL",
             "QUEUEVIEW_STANDBY_REPLICAS", "QUEUEVIEW_GROUP_PROTOCOL", "QUEUEVIEW_SESSION_TIMEOUT",
             "QUEUEVIEW_JWKS", "QUEUEVIEW_JWT_ISSUER", "QUEUEVIEW_JWT_AUDIENCE", "QUEUEVIEW_JWT_PROJECTS_CLAIM",
-            "QUEUEVIEW_JWT_ACTIONS_CLAIM", "QUEUEVIEW_JWT_CLOCK_SKEW");
+            "QUEUEVIEW_JWT_ACTIONS_CLAIM", "QUEUEVIEW_JWT_CLOCK_SKEW", "QUEUEVIEW_METRICS_MAX_QUEUES");
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
@@ -119,7 +121,8 @@ public record Settings(
                 read.text("QUEUEVIEW_JWT_AUDIENCE", null),
                 read.text("QUEUEVIEW_JWT_PROJECTS_CLAIM", "projects"),
                 read.text("QUEUEVIEW_JWT_ACTIONS_CLAIM", "actions"),
-                read.clockSkew("QUEUEVIEW_JWT_CLOCK_SKEW", Duration.ofSeconds(30)));
+                read.clockSkew("QUEUEVIEW_JWT_CLOCK_SKEW", Duration.ofSeconds(30)),
+                read.integer("QUEUEVIEW_METRICS_MAX_QUEUES", 100, 0, 100_000));
     }
 
     /** Reads one variable at a time and says which one is wrong. */

@@ -42,6 +42,12 @@ public final class ApiServer {
      */
     public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
                                 Clock clock, Duration forwardTimeout) {
+        return start(host, port, tokens, reader, writer, clock, forwardTimeout, HttpMetrics.NONE);
+    }
+
+    /** As above, reporting each call to the metrics, which GET /metrics answers (no token: no queue contents). */
+    public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
+                                Clock clock, Duration forwardTimeout, HttpMetrics metrics) {
         QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
         Forwarding forwarding = new Forwarding(forwardTimeout);
         UnavailableLog unavailable = new UnavailableLog(LOG);
@@ -81,6 +87,10 @@ public final class ApiServer {
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
             config.routes.head("/health/ready", ctx -> ready(ctx, reader));
             config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            config.requestLogger.http((ctx, millis) -> metrics.answered(route(ctx), ctx.method().name(),
+                    ctx.statusCode(), millis));
             // one handler per failure type; the 5xx ones log the failure once, with its cause
             config.routes.exception(ApiError.class, ApiServer::answer);
             // Javalin's own refusals (a body over maxRequestSize: 413), in the API's error body
@@ -106,6 +116,17 @@ public final class ApiServer {
             config.routes.error(405, ctx -> answerUnlessAnswered(ctx,
                     ApiError.methodNotAllowed(ctx.method() + " is not served on " + ctx.path())));
         }).start(host, port);
+    }
+
+    /** The route template a call matched ("/v1.0/{project_id}/data/queuing-jobs"), or "unmatched". */
+    private static String route(Context ctx) {
+        String path;
+        try {
+            path = ctx.endpoint().path;
+        } catch (RuntimeException noEndpoint) { // refused before any route matched
+            return "unmatched";
+        }
+        return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
     }
 
     static void json(Context ctx, int status, byte[] body) {

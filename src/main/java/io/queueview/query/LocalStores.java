@@ -18,6 +18,11 @@ public interface LocalStores {
      */
     QueuePartition partitionOf(QueueId queue);
 
+    /** How many entries each queue this instance owns holds: for metrics. */
+    default Map<QueueId, Long> depths() {
+        return Map.of();
+    }
+
     /** Records of a partition's input not yet applied here, as last seen; -1 when not known. */
     default long lag(int partition) {
         return 0;

@@ -39,6 +39,11 @@ public final class QueueReader {
         return stores.ready();
     }
 
+    /** How many entries each queue this instance owns holds. */
+    public Map<QueueId, Long> depths() {
+        return stores.depths();
+    }
+
     /** How fresh the view of this queue's partition is. */
     public ViewFreshness freshness(QueueId queue) {
         QueuePartition partition = stores.partitionOf(queue);

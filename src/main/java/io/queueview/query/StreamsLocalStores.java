@@ -8,6 +8,7 @@ import io.queueview.store.QueueViews;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -49,7 +50,8 @@ public final class StreamsLocalStores implements LocalStores {
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
     /** Input records not yet applied, per active local partition, and when they were last read off Kafka Streams. */
     private volatile Map<Integer, Long> inputLags = Map.of();
-    private volatile long inputLagsReadAt = Long.MIN_VALUE;
+    private volatile long inputLagsReadAt;
+    private volatile boolean inputLagsRead;
 
     /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
     public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
@@ -129,7 +131,7 @@ public final class StreamsLocalStores implements LocalStores {
     @Override
     public long lag(int partition) {
         long now = System.nanoTime();
-        if (now - inputLagsReadAt > LAG_REFRESH_NANOS) {
+        if (!inputLagsRead || now - inputLagsReadAt > LAG_REFRESH_NANOS) {
             Map<Integer, Long> lags = new TreeMap<>();
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
                 for (TaskMetadata task : thread.activeTasks()) {
@@ -144,8 +146,24 @@ public final class StreamsLocalStores implements LocalStores {
             }
             inputLags = lags;
             inputLagsReadAt = now;
+            inputLagsRead = true;
         }
         return inputLags.getOrDefault(partition, -1L);
+    }
+
+    @Override
+    public Map<QueueId, Long> depths() {
+        Map<QueueId, Long> depths = new HashMap<>();
+        lag(0); // reads which partitions are active here
+        for (int partition : inputLags.keySet()) {
+            try {
+                depths.putAll(streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
+                        .withPartition(partition).enableStaleStores()).depths());
+            } catch (InvalidStateStoreException moving) {
+                // left out while it moves
+            }
+        }
+        return depths;
     }
 
     @Override

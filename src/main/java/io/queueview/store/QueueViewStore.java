@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.QueueId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -69,6 +70,15 @@ public final class QueueViewStore implements StateStore {
         @Override
         public <T> T read(QueueId queue, Function<QueueRead, T> query) {
             return QueueViewStore.this.read(queue, query);
+        }
+
+        @Override
+        public Map<QueueId, Long> depths() {
+            Map<QueueId, Long> depths = new HashMap<>();
+            if (open && complete) {
+                views.forEach((queue, view) -> depths.put(queue, view.read(QueueRead::size)));
+            }
+            return depths;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.QueueId;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -19,6 +20,9 @@ public interface QueueViews {
      * @throws InvalidStateStoreException when the store is closed: its partition is moving to another instance
      */
     <T> T read(QueueId queue, Function<QueueRead, T> query);
+
+    /** How many entries each queue of the partition holds (empty while the view is rebuilt): for metrics. */
+    Map<QueueId, Long> depths();
 
     /** The timestamp (epoch ms) of the last record the partition's task applied; empty before the first. */
     OptionalLong appliedUntil();

@@ -1,0 +1,124 @@
+package io.queueview.app;
+
+import static io.queueview.testing.EventJson.enqueued;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.config.Settings;
+import io.queueview.testing.Await;
+import io.queueview.testing.FreePort;
+import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.SharedBroker;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GET /metrics with the real tools: its text passes promtool's check, and a real Prometheus server scraping the
+ * service answers a PromQL query for a queue's depth with the list call's total (Debian's prometheus package,
+ * which .ci/run installs; the tests say so and are skipped where it is missing).
+ */
+class MetricsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LIST = "/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR";
+
+    @TempDir
+    Path dataDir;
+    private Application app;
+    private HttpClientForTests http;
+
+    @BeforeEach
+    void start() throws Exception {
+        Settings settings = SharedBroker.settings(dataDir);
+        app = Application.start(settings);
+        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
+        http = new HttpClientForTests(app.httpPort());
+        List<Map.Entry<byte[], byte[]>> events = new ArrayList<>();
+        for (int id = 1; id <= 7; id++) {
+            events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), enqueued("p", "PROCESSOR", id).bytes()));
+        }
+        SharedBroker.produce(settings.eventsTopic(), events);
+        Await.until(Duration.ofSeconds(60), "the entries are listed",
+                () -> http.get(LIST, app.demoToken()).body().contains("\"total\":7"));
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void metricsNeedNoTokenNameTheQueueDepthAndTheCallsByRouteAndPassPromtool() throws Exception {
+        HttpResponse<String> metrics = http.get("/metrics", null);
+        assertEquals(200, metrics.statusCode());
+        String text = metrics.body();
+        assertTrue(text.contains("queueview_queue_depth_entries{project_id=\"p\",queue_type=\"PROCESSOR\"} 7.0"), text);
+        assertTrue(text.contains("queueview_http_requests_seconds_count{method=\"GET\","
+                + "route=\"/v1.0/{project_id}/data/queuing-jobs\",status=\"200\"}"), "by route template, never the path");
+        assertTrue(text.contains("queueview_partition_lag_records{partition="), text);
+        assertTrue(text.contains("jvm_memory_used_bytes"), "the JVM's metrics");
+        assertTrue(text.contains("kafka_"), "Kafka Streams' own metrics");
+
+        Path promtool = Path.of("/usr/bin/promtool");
+        assumeTrue(Files.isExecutable(promtool), "promtool is not installed (.ci/run installs Debian's prometheus)");
+        Path scrape = Files.writeString(dataDir.resolve("scrape.txt"), text);
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(scrape.toFile())
+                .redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), "promtool check metrics: " + said);
+    }
+
+    @Test
+    void aRealPrometheusScrapingTheServiceAnswersAQueuesDepthAsTheListCallsTotal() throws Exception {
+        Path prometheus = Path.of("/usr/bin/prometheus");
+        assumeTrue(Files.isExecutable(prometheus), "prometheus is not installed (.ci/run installs Debian's prometheus)");
+        int port = FreePort.find();
+        Path config = Files.writeString(dataDir.resolve("prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: queueview
+                    static_configs:
+                      - targets: ["127.0.0.1:%d"]
+                """.formatted(app.httpPort()));
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dataDir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("prometheus.log").toFile()).start();
+        try {
+            long total = JSON.readTree(http.get(LIST, app.demoToken()).body()).at("/payload/page_info/total").asLong();
+            HttpClientForTests promql = new HttpClientForTests(port);
+            String query = "/api/v1/query?query=" + URLEncoder.encode(
+                    "queueview_queue_depth_entries{project_id=\"p\",queue_type=\"PROCESSOR\"}", StandardCharsets.UTF_8);
+            Await.until(Duration.ofSeconds(60), "Prometheus has scraped the queue's depth", () -> {
+                try {
+                    JsonNode result = JSON.readTree(promql.get(query, null).body()).at("/data/result");
+                    return result.size() == 1 && result.at("/0/value/1").asText().equals(Long.toString(total));
+                } catch (AssertionError | Exception notYet) { // not listening yet
+                    return false;
+                }
+            });
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+}
