@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -37,6 +39,9 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 final class ServiceMetrics implements HttpMetrics, AutoCloseable {
 
+    /** How Micrometer's Kafka binder names the task counters of topology.TaskCounters. */
+    private static final String KAFKA_QUEUEVIEW = "kafka.queueview.";
+
     /** The series standing for every queue past the largest ones. */
     static final String OTHER_QUEUES = "_other";
 
@@ -47,6 +52,12 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private final MultiGauge lags;
     private final MultiGauge appliedAges;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(5);
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kafka-metrics-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
     private KafkaStreamsMetrics streamsMetrics;
 
     ServiceMetrics(QueueReader reader, int maxQueues) {
@@ -95,6 +106,9 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
                 words.set(words.size() - 1, "number");
             }
             String name = String.join(".", words);
+            if (name.startsWith(KAFKA_QUEUEVIEW)) { // queueview's own counters, kept as Kafka Streams task metrics
+                name = "queueview." + name.substring(KAFKA_QUEUEVIEW.length());
+            }
             String description = id.getDescription() == null || id.getDescription().isBlank() ? name
                     : id.getDescription();
             return new Meter.Id(name, Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description, id.getType());
@@ -103,7 +117,9 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
 
     /** Binds Kafka Streams' own metrics (consumer, producer, tasks, stores). */
     void bind(KafkaStreams streams) {
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+        // Kafka's metrics come and go with tasks (queueview's counters among them): looked for every few seconds,
+        // not the binder's default minute
+        streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), refresher, STREAMS_METRICS_REFRESH);
         streamsMetrics.bindTo(registry);
     }
 
@@ -164,6 +180,7 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }
+        refresher.shutdownNow();
         registry.close();
     }
 }

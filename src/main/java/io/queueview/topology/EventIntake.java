@@ -6,6 +6,7 @@ import io.queueview.event.QueueEvent;
 import io.queueview.store.QueueKeys;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,10 +32,19 @@ final class EventIntake implements Processor<byte[], byte[], byte[], EventIntake
     }
 
     private ProcessorContext<byte[], Outcome> context;
+    private TaskCounters counters;
+    private Sensor deadLettered;
 
     @Override
     public void init(ProcessorContext<byte[], Outcome> context) {
         this.context = context;
+        counters = new TaskCounters(context);
+        deadLettered = counters.counter("events-dead-lettered", "records sent to the dead-letter topic");
+    }
+
+    @Override
+    public void close() {
+        counters.close();
     }
 
     @Override
@@ -47,6 +57,7 @@ final class EventIntake implements Processor<byte[], byte[], byte[], EventIntake
             header(headers, REASON, violation.getMessage());
             context.recordMetadata().ifPresent(source -> describeSource(headers, source));
             context.forward(record.withValue(new Outcome(null, record.value())));
+            deadLettered.record();
         }
     }
 

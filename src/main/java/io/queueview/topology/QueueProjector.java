@@ -21,8 +21,11 @@ import io.queueview.store.RemovalMarker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -51,6 +54,11 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private final String commandsTopic;
     private ProcessorContext<byte[], byte[]> context;
     private QueueState state;
+    private TaskCounters counters;
+    private Sensor eventsApplied;
+    private Sensor eventsStale;
+    private Sensor unknownUpdates;
+    private final Map<CommandOutcome, Sensor> commandOutcomes = new EnumMap<>(CommandOutcome.class);
     private KeyValueStore<Bytes, byte[]> markers;
     private KeyValueStore<Bytes, byte[]> outcomes;
 
@@ -63,6 +71,14 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         state = new QueueState(context);
+        counters = new TaskCounters(context);
+        eventsApplied = counters.counter("events-applied", "events that changed the view");
+        eventsStale = counters.counter("events-stale", "events ignored: not newer than the version recorded");
+        unknownUpdates = counters.counter("events-unknown-update", "JOB_UPDATED events of entries not queued");
+        for (CommandOutcome outcome : CommandOutcome.values()) {
+            commandOutcomes.put(outcome, counters.counter("commands-" + outcome.name().toLowerCase().replace('_', '-'),
+                    "write commands whose outcome was " + outcome));
+        }
         // init runs after the task's stores are restored
         long started = System.nanoTime();
         long entries = state.rebuildView();
@@ -83,6 +99,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     @Override
     public void close() {
         state.dropView();
+        counters.close();
     }
 
     @Override
@@ -103,20 +120,24 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         RemovalMarker marker = queued == null ? markerOf(markerKey(event)) : null;
         if (isStale(event, queued, marker)) {
             state.count(event.queue(), QueueCounters::plusStaleEvent);
+            eventsStale.record();
         } else if (event instanceof JobEnqueued enqueued) {
             if (marker != null) {
                 markers.delete(markerKey(event)); // a new stay in the queue
             }
             state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued));
             publish(record, ChangeJson.upsert(enqueued.entry(), event.version()));
+            eventsApplied.record();
         } else if (event instanceof JobUpdated updated) {
             if (queued == null) {
                 state.count(event.queue(), QueueCounters::plusUnknownUpdate);
+                unknownUpdates.record();
                 return;
             }
             Entry changed = updated.applyTo(queued.entry());
             state.put(changed, event.version() != null ? event.version() : queued.version());
             publish(record, ChangeJson.upsert(changed, event.version()));
+            eventsApplied.record();
         } else {
             JobDequeued dequeued = (JobDequeued) event;
             if (event.version() != null) {
@@ -127,6 +148,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 state.remove(event.queue(), event.id());
                 publish(record, ChangeJson.removal(dequeued));
             }
+            eventsApplied.record(); // a removal, or the marker of one that comes before its entry
         }
     }
 
@@ -163,6 +185,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
             return; // delivered again: it was applied once, and its outcome stands
         }
         Decision decision = command instanceof MoveEntry move ? move(move) : setPriority((SetPriority) command);
+        commandOutcomes.get(decision.outcome()).record();
         decision.changes().forEach(changed -> reorder(record, changed));
         long now = context.currentSystemTimeMs();
         // Always written, even for "nothing to change": the store's position must pass this command's offset.

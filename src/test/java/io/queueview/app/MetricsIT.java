@@ -65,6 +65,9 @@ class MetricsIT {
 
     @Test
     void metricsNeedNoTokenNameTheQueueDepthAndTheCallsByRouteAndPassPromtool() throws Exception {
+        // Kafka Streams' metrics, queueview's task counters among them, are picked up every 5 s
+        Await.until(Duration.ofSeconds(30), "the task counters are in /metrics",
+                () -> http.get("/metrics", null).body().contains("queueview_events_applied_total{"));
         HttpResponse<String> metrics = http.get("/metrics", null);
         assertEquals(200, metrics.statusCode());
         String text = metrics.body();
@@ -74,6 +77,8 @@ class MetricsIT {
         assertTrue(text.contains("queueview_partition_lag_records{partition="), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), "the JVM's metrics");
         assertTrue(text.contains("kafka_"), "Kafka Streams' own metrics");
+        assertEquals(7.0, sum(text, "queueview_events_applied_total{"), "events applied, over the tasks");
+        assertEquals(0.0, sum(text, "queueview_events_dead_lettered_total{"), "none dead-lettered, over the tasks");
 
         Path promtool = Path.of("/usr/bin/promtool");
         assumeTrue(Files.isExecutable(promtool), "promtool is not installed (.ci/run installs Debian's prometheus)");
@@ -83,6 +88,17 @@ class MetricsIT {
         String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(check.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, check.exitValue(), "promtool check metrics: " + said);
+    }
+
+    /** The sum of the samples of one metric over its series; -1 when it has none. */
+    private static double sum(String text, String seriesPrefix) {
+        double[] total = {0};
+        boolean[] found = {false};
+        text.lines().filter(line -> line.startsWith(seriesPrefix)).forEach(line -> {
+            found[0] = true;
+            total[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        });
+        return found[0] ? total[0] : -1;
     }
 
     @Test
