@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private final MultiGauge lags;
     private final MultiGauge appliedAges;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(5);
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kafka-metrics-refresh");
@@ -123,12 +125,14 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
         streamsMetrics.bindTo(registry);
     }
 
+    /** Found once per route, method and status: every call passes here, and building a meter's id is not free. */
     @Override
     public void answered(String route, String method, int status, double millis) {
-        Timer.builder("queueview.http.requests").description("HTTP calls answered")
-                .tags("route", route, "method", method, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
+        httpTimers.computeIfAbsent(method + " " + status + " " + route, key -> Timer.builder("queueview.http.requests")
+                        .description("HTTP calls answered")
+                        .tags("route", route, "method", method, "status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record(Math.round(millis * 1_000_000), TimeUnit.NANOSECONDS);
     }
 

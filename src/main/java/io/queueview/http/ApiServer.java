@@ -11,6 +11,7 @@ import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -104,12 +105,11 @@ public final class ApiServer {
                     fail(unavailable, ctx, error, error);
                 }
             });
-            config.routes.exception(QueueUnavailable.class, (e, ctx) ->
-                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
-            config.routes.exception(CommandPending.class, (e, ctx) ->
-                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
-            config.routes.exception(KafkaUnavailable.class, (e, ctx) ->
-                    fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
+            for (Class<? extends Exception> notNow : List.of(QueueUnavailable.class, CommandPending.class,
+                    KafkaUnavailable.class)) {
+                config.routes.exception(notNow, (e, ctx) ->
+                        fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
+            }
             config.routes.exception(Exception.class, (e, ctx) -> fail(unavailable, ctx, ApiError.internal(), e));
             config.routes.error(404, ctx -> answerUnlessAnswered(ctx,
                     ApiError.notFound("no such path: " + ctx.path())));

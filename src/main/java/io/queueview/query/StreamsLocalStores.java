@@ -41,17 +41,19 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class StreamsLocalStores implements LocalStores {
 
+    private static final long LAG_REFRESH_NANOS = 250_000_000L;
+
     private final KafkaStreams streams;
     private final HostInfo self;
     private final int partitions;
     private final String commandsTopic;
-    private static final long LAG_REFRESH_NANOS = 250_000_000L;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
-    /** Input records not yet applied, per active local partition, and when they were last read off Kafka Streams. */
-    private volatile Map<Integer, Long> inputLags = Map.of();
-    private volatile long inputLagsReadAt;
-    private volatile boolean inputLagsRead;
+    /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
+    private volatile InputLags inputLags;
+
+    private record InputLags(Map<Integer, Long> byPartition, long readAtNanos) {
+    }
 
     /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
     public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
@@ -110,9 +112,7 @@ public final class StreamsLocalStores implements LocalStores {
         }
         int partition = owner.partition();
         try {
-            QueueViews views = streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
-                    .withPartition(partition).enableStaleStores());
-            QueuePartition stores = new QueuePartition(partition, views);
+            QueuePartition stores = new QueuePartition(partition, localViews(partition));
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 owned.put(partition, stores);
             }
@@ -124,41 +124,56 @@ public final class StreamsLocalStores implements LocalStores {
     }
 
     /**
-     * End offset minus committed offset over the partition's inputs (the repartition and commands topics), as
-     * Kafka Streams last fetched and committed them: at most a commit interval old. Read at most every 250 ms, since
-     * asking takes a lock every stream thread also takes.
+     * A partition's view here, read with stale stores allowed: Kafka Streams refuses every store of a thread that is
+     * restoring another task, and the view itself refuses until its own task has rebuilt it.
      */
+    private QueueViews localViews(int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
+                .withPartition(partition).enableStaleStores());
+    }
+
     @Override
     public long lag(int partition) {
+        return activeInputLags().getOrDefault(partition, -1L);
+    }
+
+    /**
+     * Per partition whose queues are active here: end offset minus committed offset over its inputs (the
+     * repartition and commands topics), as Kafka Streams last fetched and committed them — at most a commit interval
+     * old. Read at most every 250 ms, since asking takes a lock every stream thread also takes.
+     */
+    private Map<Integer, Long> activeInputLags() {
+        InputLags known = inputLags;
         long now = System.nanoTime();
-        if (!inputLagsRead || now - inputLagsReadAt > LAG_REFRESH_NANOS) {
-            Map<Integer, Long> lags = new TreeMap<>();
-            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-                for (TaskMetadata task : thread.activeTasks()) {
-                    long lag = 0;
-                    for (TopicPartition input : task.topicPartitions()) {
-                        Long end = task.endOffsets().get(input);
-                        Long committed = task.committedOffsets().get(input);
-                        lag += end == null || committed == null || committed < 0 ? 0 : Math.max(0, end - committed);
-                    }
-                    lags.merge(task.taskId().partition(), lag, Long::sum);
-                }
-            }
-            inputLags = lags;
-            inputLagsReadAt = now;
-            inputLagsRead = true;
+        if (known != null && now - known.readAtNanos() <= LAG_REFRESH_NANOS) {
+            return known.byPartition();
         }
-        return inputLags.getOrDefault(partition, -1L);
+        Map<Integer, Long> lags = new TreeMap<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                // the queues' tasks read the commands topic; the events' re-keying tasks have other partitions
+                if (task.topicPartitions().stream().noneMatch(input -> input.topic().equals(commandsTopic))) {
+                    continue;
+                }
+                long lag = 0;
+                for (TopicPartition input : task.topicPartitions()) {
+                    Long end = task.endOffsets().get(input);
+                    Long committed = task.committedOffsets().get(input);
+                    lag += end == null || committed == null || committed < 0 ? 0 : Math.max(0, end - committed);
+                }
+                lags.put(task.taskId().partition(), lag);
+            }
+        }
+        inputLags = new InputLags(lags, now);
+        return lags;
     }
 
     @Override
     public Map<QueueId, Long> depths() {
         Map<QueueId, Long> depths = new HashMap<>();
-        lag(0); // reads which partitions are active here
-        for (int partition : inputLags.keySet()) {
+        for (int partition : activeInputLags().keySet()) {
             try {
-                depths.putAll(streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
-                        .withPartition(partition).enableStaleStores()).depths());
+                depths.putAll(localViews(partition).depths());
             } catch (InvalidStateStoreException moving) {
                 // left out while it moves
             }
@@ -180,12 +195,10 @@ public final class StreamsLocalStores implements LocalStores {
             byPartition.forEach((partition, lag) -> lags.merge(partition, lag.offsetLag(), Math::max));
         }
         Map<Integer, ViewFreshness> views = new TreeMap<>();
-        lag(0); // reads every active partition's input lag
-        for (Map.Entry<Integer, Long> input : inputLags.entrySet()) {
+        for (Map.Entry<Integer, Long> input : activeInputLags().entrySet()) {
             Instant appliedUntil = null;
             try {
-                OptionalLong until = streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW,
-                        QueueViewStore.TYPE).withPartition(input.getKey()).enableStaleStores()).appliedUntil();
+                OptionalLong until = localViews(input.getKey()).appliedUntil();
                 appliedUntil = until.isPresent() ? Instant.ofEpochMilli(until.getAsLong()) : null;
             } catch (InvalidStateStoreException moving) {
                 // shown without the time: the partition is moving

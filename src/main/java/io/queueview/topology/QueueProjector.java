@@ -148,7 +148,9 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 state.remove(event.queue(), event.id());
                 publish(record, ChangeJson.removal(dequeued));
             }
-            eventsApplied.record(); // a removal, or the marker of one that comes before its entry
+            if (queued != null || event.version() != null) { // a removal, or the marker of one before its entry
+                eventsApplied.record();
+            }
         }
     }
 

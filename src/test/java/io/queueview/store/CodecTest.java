@@ -1,19 +1,14 @@
 package io.queueview.store;
 
+import static io.queueview.testing.CodecSamples.BARE;
+import static io.queueview.testing.CodecSamples.FULL;
+import static io.queueview.testing.CodecSamples.QUEUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.queueview.queue.Entry;
-import io.queueview.queue.QueueId;
-import io.queueview.queue.QueueType;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
-
-    private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
-    private static final Entry FULL = new Entry(QUEUE, -5, 42, -50, Long.MIN_VALUE, 9L, "UI", "lane-detect",
-            "SCENARIO_AUTO_MINING", "DPK0000001", "DATA_MARK", "1Core_4GiB", "ws-1", "MODELARTS", "c-1");
-    private static final Entry BARE = new Entry(QUEUE, Long.MAX_VALUE, 1, 50, 0, null, null, null, null, null,
-            null, null, null, null, null);
 
     @Test
     void entryWithEveryFieldReadsBackEqual() {
