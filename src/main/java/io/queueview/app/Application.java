@@ -99,7 +99,7 @@ public final class Application implements AutoCloseable {
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
                 new StartingWriter(writes), Clock.systemUTC(),
-                settings.writeTimeout().plus(FORWARD_MARGIN), metrics);
+                settings.writeTimeout().plus(FORWARD_MARGIN), metrics, settings.metricsNeedToken());
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),

@@ -20,6 +20,7 @@ import io.queueview.query.ClusterState;
 import io.queueview.query.QueueReader;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
+import io.queueview.store.QueueDepth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,10 +51,13 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private final QueueReader reader;
     private final int maxQueues;
     private final MultiGauge depths;
+    private final MultiGauge oldestAges;
     private final MultiGauge lags;
     private final MultiGauge appliedAges;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> writeTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> forwardTimers = new ConcurrentHashMap<>();
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(5);
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kafka-metrics-refresh");
@@ -76,6 +80,10 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         depths = MultiGauge.builder("queueview.queue.depth").description("entries queued, per queue")
                 .baseUnit("entries").register(registry);
+        oldestAges = MultiGauge.builder("queueview.queue.oldest.entry.age")
+                .description("now minus the smallest rank_stamp queued, per queue (the \"_other\" series: the oldest "
+                        + "of the rest)")
+                .baseUnit("seconds").register(registry);
         lags = MultiGauge.builder("queueview.partition.lag")
                 .description("records of a partition's input not applied yet, as Kafka Streams last saw them")
                 .baseUnit("records").register(registry);
@@ -136,6 +144,26 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
                 .record(Math.round(millis * 1_000_000), TimeUnit.NANOSECONDS);
     }
 
+    @Override
+    public void writeWaited(String outcome, long nanos) {
+        writeTimers.computeIfAbsent(outcome, key -> Timer.builder("queueview.write.wait")
+                        .description("how long a write call waited for its command to apply, by outcome")
+                        .tags("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void forwarded(String outcome, long nanos) {
+        forwardTimers.computeIfAbsent(outcome, key -> Timer.builder("queueview.forwarded.calls")
+                        .description("calls forwarded to the instance that owns their queue, by outcome")
+                        .tags("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
     /** The view's figures are read when scraped, so they are as fresh as the scrape. */
     @Override
     public String scrape() {
@@ -144,28 +172,37 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     }
 
     private void refreshView() {
-        List<Map.Entry<QueueId, Long>> byDepth = new ArrayList<>(reader.depths().entrySet());
-        byDepth.sort(Map.Entry.<QueueId, Long>comparingByValue(Comparator.reverseOrder()));
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Instant now = Instant.now();
+        List<Map.Entry<QueueId, QueueDepth>> byDepth = new ArrayList<>(reader.depths().entrySet());
+        byDepth.sort(Comparator.comparingLong((Map.Entry<QueueId, QueueDepth> queue) -> queue.getValue().entries())
+                .reversed());
+        List<MultiGauge.Row<?>> depthRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> oldestRows = new ArrayList<>();
         long others = 0;
+        long othersOldest = Long.MAX_VALUE;
         for (int i = 0; i < byDepth.size(); i++) {
-            Map.Entry<QueueId, Long> queue = byDepth.get(i);
+            QueueId queue = byDepth.get(i).getKey();
+            QueueDepth depth = byDepth.get(i).getValue();
             if (i < maxQueues) {
-                rows.add(MultiGauge.Row.of(Tags.of("project_id", queue.getKey().projectId(),
-                        "queue_type", queue.getKey().type().name()), queue.getValue()));
+                Tags tags = Tags.of("project_id", queue.projectId(), "queue_type", queue.type().name());
+                depthRows.add(MultiGauge.Row.of(tags, depth.entries()));
+                oldestRows.add(MultiGauge.Row.of(tags, secondsSince(depth.oldestRankStamp(), now)));
             } else {
-                others += queue.getValue();
+                others += depth.entries();
+                othersOldest = Math.min(othersOldest, depth.oldestRankStamp());
             }
         }
         if (byDepth.size() > maxQueues) {
-            rows.add(MultiGauge.Row.of(Tags.of("project_id", OTHER_QUEUES, "queue_type", OTHER_QUEUES), others));
+            Tags tags = Tags.of("project_id", OTHER_QUEUES, "queue_type", OTHER_QUEUES);
+            depthRows.add(MultiGauge.Row.of(tags, others));
+            oldestRows.add(MultiGauge.Row.of(tags, secondsSince(othersOldest, now)));
         }
-        depths.register(rows, true);
+        depths.register(depthRows, true);
+        oldestAges.register(oldestRows, true);
 
         ClusterState cluster = reader.cluster();
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
         List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
-        Instant now = Instant.now();
         for (Map.Entry<Integer, ViewFreshness> partition : cluster.views().entrySet()) {
             Tags tags = Tags.of("partition", Integer.toString(partition.getKey()));
             lagRows.add(MultiGauge.Row.of(tags, partition.getValue().lag()));
@@ -176,6 +213,11 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
         }
         lags.register(lagRows, true);
         appliedAges.register(ageRows, true);
+    }
+
+    /** rank_stamps are epoch milliseconds; a move may set one ahead of now (then the age is negative). */
+    private static double secondsSince(long epochMillis, Instant now) {
+        return (now.toEpochMilli() - epochMillis) / 1e3;
     }
 
     @Override

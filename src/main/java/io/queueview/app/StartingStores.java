@@ -5,6 +5,7 @@ import io.queueview.query.LocalStores;
 import io.queueview.query.QueuePartition;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
+import io.queueview.store.QueueDepth;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,7 +37,7 @@ final class StartingStores implements LocalStores {
     }
 
     @Override
-    public Map<QueueId, Long> depths() {
+    public Map<QueueId, QueueDepth> depths() {
         LocalStores stores = attached.get();
         return stores == null ? Map.of() : stores.depths();
     }

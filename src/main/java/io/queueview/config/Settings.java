@@ -5,8 +5,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything queueview can be told, read once from the environment (QUEUEVIEW_* variables) with defaults and
@@ -21,6 +23,8 @@ import java.util.Set;
  * @param groupProtocol    the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its partitions
  * @param metricsMaxQueues how many queues get a depth series of their own in /metrics; the rest are summed
+ * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
+ * @param logFormat        "text" (one short line per event) or "json" (one JSON object per line)
  * @param jwks             where the JWT signing keys are: an http(s) URL or a file path of a JWKS; null = no JWTs
  * @param jwtIssuer        the "iss" a JWT must carry, or null to accept any
  * @param jwtAudience      a value a JWT's "aud" must hold, or null to accept any
@@ -60,22 +64,15 @@ public record Settings(
         String jwtProjectsClaim,
         String jwtActionsClaim,
         Duration jwtClockSkew,
-        int metricsMaxQueues) {
+        int metricsMaxQueues,
+        boolean metricsNeedToken,
+        String logFormat) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
 
-    public static final Set<String> VARIABLES = Set.of(
-            "QUEUEVIEW_HTTP_HOST", "QUEUEVIEW_HTTP_PORT", "QUEUEVIEW_ADVERTISED_HOST", "QUEUEVIEW_DATA_DIR",
-            "QUEUEVIEW_KAFKA_BOOTSTRAP", "QUEUEVIEW_EMBEDDED_KAFKA_PORT", "QUEUEVIEW_DEMO", "QUEUEVIEW_TOKENS_FILE",
-            "QUEUEVIEW_DEMO_TOKEN",
-            "QUEUEVIEW_APPLICATION_ID", "QUEUEVIEW_EVENTS_TOPIC", "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC",
-            "QUEUEVIEW_COMMANDS_TOPIC", "QUEUEVIEW_AUDIT_TOPIC", "QUEUEVIEW_WRITE_TIMEOUT",
-            "QUEUEVIEW_PARTITIONS", "QUEUEVIEW_REPLICATION_FACTOR", "QUEUEVIEW_PROCESSING_GUARANTEE",
-            "QUEUEVIEW_REMOVAL_MARKER_TTL", "QUEUEVIEW_STREAM_THREADS", "QUEUEVIEW_COMMIT_INTERVAL",
-            "QUEUEVIEW_STANDBY_REPLICAS", "QUEUEVIEW_GROUP_PROTOCOL", "QUEUEVIEW_SESSION_TIMEOUT",
-            "QUEUEVIEW_JWKS", "QUEUEVIEW_JWT_ISSUER", "QUEUEVIEW_JWT_AUDIENCE", "QUEUEVIEW_JWT_PROJECTS_CLAIM",
-            "QUEUEVIEW_JWT_ACTIONS_CLAIM", "QUEUEVIEW_JWT_CLOCK_SKEW", "QUEUEVIEW_METRICS_MAX_QUEUES");
+    /** Every variable queueview reads: those {@link #from} asks for (the configuration reference lists each). */
+    public static final Set<String> VARIABLES = variablesRead();
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
@@ -86,7 +83,16 @@ public record Settings(
     }
 
     public static Settings from(Map<String, String> env) {
-        Reader read = new Reader(env);
+        return read(new Reader(env, new TreeSet<>()));
+    }
+
+    private static Set<String> variablesRead() {
+        Reader reader = new Reader(Map.of(), new TreeSet<>());
+        read(reader);
+        return Collections.unmodifiableSet(reader.asked());
+    }
+
+    private static Settings read(Reader read) {
         String kafkaBootstrap = read.text("QUEUEVIEW_KAFKA_BOOTSTRAP", null);
         boolean embedded = kafkaBootstrap == null;
         String httpHost = read.text("QUEUEVIEW_HTTP_HOST", "127.0.0.1");
@@ -122,13 +128,16 @@ public record Settings(
                 read.text("QUEUEVIEW_JWT_PROJECTS_CLAIM", "projects"),
                 read.text("QUEUEVIEW_JWT_ACTIONS_CLAIM", "actions"),
                 read.clockSkew("QUEUEVIEW_JWT_CLOCK_SKEW", Duration.ofSeconds(30)),
-                read.integer("QUEUEVIEW_METRICS_MAX_QUEUES", 100, 0, 100_000));
+                read.integer("QUEUEVIEW_METRICS_MAX_QUEUES", 100, 0, 100_000),
+                read.bool("QUEUEVIEW_METRICS_TOKEN_REQUIRED", false),
+                read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")));
     }
 
-    /** Reads one variable at a time and says which one is wrong. */
-    private record Reader(Map<String, String> env) {
+    /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */
+    private record Reader(Map<String, String> env, Set<String> asked) {
 
         String text(String name, String fallback) {
+            asked.add(name);
             String value = env.get(name);
             return value == null || value.isBlank() ? fallback : value.trim();
         }

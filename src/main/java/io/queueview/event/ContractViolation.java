@@ -6,7 +6,28 @@ package io.queueview.event;
  */
 public final class ContractViolation extends Exception {
 
-    public ContractViolation(String reason) {
+    /** What kind of break: few enough to count dead letters by it (the message says exactly what). */
+    public enum Kind {
+        /** no value, ill-formed UTF-8, not one JSON object, duplicate keys, data behind the object */
+        UNREADABLE,
+        /** more bytes than an event may have */
+        TOO_LARGE,
+        /** an event_type the contract does not name */
+        UNKNOWN_EVENT_TYPE,
+        /** a required field is absent or null */
+        MISSING_FIELD,
+        /** a field of the wrong type or out of its range */
+        INVALID_FIELD
+    }
+
+    private final Kind kind;
+
+    public ContractViolation(Kind kind, String reason) {
         super(reason, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.queueview.event.ContractViolation.Kind;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
@@ -36,10 +37,10 @@ public final class EventParser {
 
     public static QueueEvent parse(byte[] value) throws ContractViolation {
         if (value == null) {
-            throw new ContractViolation("value is null");
+            throw new ContractViolation(Kind.UNREADABLE, "value is null");
         }
         if (value.length > MAX_VALUE_BYTES) {
-            throw new ContractViolation("value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
+            throw new ContractViolation(Kind.TOO_LARGE, "value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
         }
         requireValidUtf8(value);
         JsonNode json = readOneObject(value);
@@ -59,7 +60,7 @@ public final class EventParser {
         ByteBuffer in = ByteBuffer.wrap(value);
         // UTF-8 never gives more chars than bytes, so the output cannot overflow and stop the decoder early
         if (decoder.decode(in, CharBuffer.allocate(value.length), true).isError()) {
-            throw new ContractViolation("value is not valid UTF-8: an overlong, invalid or cut-off sequence at byte "
+            throw new ContractViolation(Kind.UNREADABLE, "value is not valid UTF-8: an overlong, invalid or cut-off sequence at byte "
                     + in.position());
         }
     }
@@ -70,20 +71,20 @@ public final class EventParser {
             try {
                 json = JSON.readTree(parser);
             } catch (MismatchedInputException e) { // the one mismatch of a tree read: FAIL_ON_READING_DUP_TREE_KEY
-                throw new ContractViolation("value has the key '" + parser.currentName() + "' more than once");
+                throw new ContractViolation(Kind.UNREADABLE, "value has the key '" + parser.currentName() + "' more than once");
             }
             if (json == null || !json.isObject()) {
-                throw new ContractViolation("value is not a JSON object");
+                throw new ContractViolation(Kind.UNREADABLE, "value is not a JSON object");
             }
             // a plain read stops after the first value: a second object or garbage behind it would be lost unseen
             if (hasMore(parser)) {
-                throw new ContractViolation("value has data after its JSON object");
+                throw new ContractViolation(Kind.UNREADABLE, "value has data after its JSON object");
             }
             return json;
         } catch (JsonProcessingException e) {
-            throw new ContractViolation("value is not JSON: " + e.getOriginalMessage());
+            throw new ContractViolation(Kind.UNREADABLE, "value is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ContractViolation("value is not readable JSON");
+            throw new ContractViolation(Kind.UNREADABLE, "value is not readable JSON");
         }
     }
 
@@ -106,12 +107,12 @@ public final class EventParser {
             String type = requiredText("event_type");
             String projectId = requiredText("project_id");
             if (projectId.isEmpty() || projectId.length() > QueueId.MAX_PROJECT_ID_LENGTH) {
-                throw new ContractViolation("project_id must have 1.." + QueueId.MAX_PROJECT_ID_LENGTH + " characters");
+                throw new ContractViolation(Kind.INVALID_FIELD, "project_id must have 1.." + QueueId.MAX_PROJECT_ID_LENGTH + " characters");
             }
             String queueTypeName = requiredText("queue_type");
             QueueType queueType = QueueType.named(queueTypeName);
             if (queueType == null) {
-                throw new ContractViolation("queue_type '" + queueTypeName + "' is not PROCESSOR, INTERNAL or RESIM");
+                throw new ContractViolation(Kind.INVALID_FIELD, "queue_type '" + queueTypeName + "' is not PROCESSOR, INTERNAL or RESIM");
             }
             QueueId queue = new QueueId(projectId, queueType);
             long id = requiredLong("id");
@@ -128,7 +129,7 @@ public final class EventParser {
                         priority(false), optionalLong("rank_stamp"), optionalText("resource_spec"),
                         optionalText("cluster_type"), optionalText("cluster_id"));
                 case "JOB_DEQUEUED" -> new JobDequeued(queue, id, version, optionalText("reason"));
-                default -> throw new ContractViolation(
+                default -> throw new ContractViolation(Kind.UNKNOWN_EVENT_TYPE,
                         "event_type '" + type + "' is not JOB_ENQUEUED, JOB_UPDATED or JOB_DEQUEUED");
             };
         }
@@ -139,7 +140,7 @@ public final class EventParser {
                 return null;
             }
             if (priority < Entry.MIN_PRIORITY || priority > Entry.MAX_PRIORITY) {
-                throw new ContractViolation("priority " + priority + " is outside "
+                throw new ContractViolation(Kind.INVALID_FIELD, "priority " + priority + " is outside "
                         + Entry.MIN_PRIORITY + ".." + Entry.MAX_PRIORITY);
             }
             return priority.intValue();
@@ -153,7 +154,7 @@ public final class EventParser {
         private String requiredText(String field) throws ContractViolation {
             String text = optionalText(field);
             if (text == null) {
-                throw new ContractViolation(field + " is required");
+                throw new ContractViolation(Kind.MISSING_FIELD, field + " is required");
             }
             return text;
         }
@@ -164,7 +165,7 @@ public final class EventParser {
                 return null;
             }
             if (!node.isTextual()) {
-                throw new ContractViolation(field + " must be a string");
+                throw new ContractViolation(Kind.INVALID_FIELD, field + " must be a string");
             }
             return node.textValue();
         }
@@ -172,7 +173,7 @@ public final class EventParser {
         private long requiredLong(String field) throws ContractViolation {
             Long value = optionalLong(field);
             if (value == null) {
-                throw new ContractViolation(field + " is required");
+                throw new ContractViolation(Kind.MISSING_FIELD, field + " is required");
             }
             return value;
         }
@@ -183,7 +184,7 @@ public final class EventParser {
                 return null;
             }
             if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-                throw new ContractViolation(field + " must be an integer (64-bit)");
+                throw new ContractViolation(Kind.INVALID_FIELD, field + " must be an integer (64-bit)");
             }
             return node.longValue();
         }

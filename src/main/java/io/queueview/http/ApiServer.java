@@ -43,14 +43,17 @@ public final class ApiServer {
      */
     public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
                                 Clock clock, Duration forwardTimeout) {
-        return start(host, port, tokens, reader, writer, clock, forwardTimeout, HttpMetrics.NONE);
+        return start(host, port, tokens, reader, writer, clock, forwardTimeout, HttpMetrics.NONE, false);
     }
 
-    /** As above, reporting each call to the metrics, which GET /metrics answers (no token: no queue contents). */
+    /**
+     * As above, reporting each call to the metrics, which GET /metrics answers: without a token by default (they
+     * hold no queue contents), or only with a token that authenticates.
+     */
     public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
-                                Clock clock, Duration forwardTimeout, HttpMetrics metrics) {
-        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock);
-        Forwarding forwarding = new Forwarding(forwardTimeout);
+                                Clock clock, Duration forwardTimeout, HttpMetrics metrics, boolean metricsNeedToken) {
+        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock, metrics);
+        Forwarding forwarding = new Forwarding(forwardTimeout, metrics);
         UnavailableLog unavailable = new UnavailableLog(LOG);
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         return Javalin.create(config -> {
@@ -88,8 +91,12 @@ public final class ApiServer {
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
             config.routes.head("/health/ready", ctx -> ready(ctx, reader));
             config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
+            config.routes.get("/metrics", ctx -> {
+                if (metricsNeedToken) {
+                    api.requireToken(ctx);
+                }
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             config.requestLogger.http((ctx, millis) -> metrics.answered(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis));
             // one handler per failure type; the 5xx ones log the failure once, with its cause

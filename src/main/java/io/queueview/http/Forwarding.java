@@ -25,10 +25,12 @@ final class Forwarding implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private final PeerConnections peers;
+    private final HttpMetrics metrics;
 
     /** @param timeout how long an owner may take to answer: a write waits for its command to apply there */
-    Forwarding(Duration timeout) {
+    Forwarding(Duration timeout, HttpMetrics metrics) {
         peers = new PeerConnections(CONNECT_TIMEOUT, timeout);
+        this.metrics = metrics;
     }
 
     static boolean isForwarded(Context ctx) {
@@ -37,6 +39,7 @@ final class Forwarding implements AutoCloseable {
 
     void forward(OwnedElsewhere elsewhere, Context ctx) {
         if (isForwarded(ctx)) {
+            metrics.forwarded("refused_loop", 0);
             throw ApiError.unavailable(elsewhere.getMessage() + ", but " + ctx.header(FORWARDED_BY)
                     + " forwarded this call here as its owner: ownership is moving; retry shortly");
         }
@@ -51,8 +54,15 @@ final class Forwarding implements AutoCloseable {
             }
         }
         boolean read = ctx.method() == HandlerType.GET;
-        PeerConnections.Answer answer = send(elsewhere, ctx.method().name(), target, headers,
-                read ? null : ctx.bodyAsBytes(), read);
+        long started = System.nanoTime();
+        PeerConnections.Answer answer;
+        try {
+            answer = send(elsewhere, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
+        } catch (ApiError unreachable) {
+            metrics.forwarded("unreachable", System.nanoTime() - started);
+            throw unreachable;
+        }
+        metrics.forwarded("answered", System.nanoTime() - started);
         ctx.status(answer.status());
         if (answer.contentType() != null) {
             ctx.contentType(answer.contentType());

@@ -6,6 +6,15 @@ public interface HttpMetrics {
     /** A call answered: its route template (never the raw path: no project ids), method, status and time taken. */
     void answered(String route, String method, int status, double millis);
 
+    /**
+     * A write call's wait for its command to apply: applied, not_found, no_room, pending (it did not apply in time)
+     * or kafka_unavailable.
+     */
+    void writeWaited(String outcome, long nanos);
+
+    /** A call forwarded to its queue's owner: answered (whatever the owner's status), unreachable, or refused_loop. */
+    void forwarded(String outcome, long nanos);
+
     /** The metrics, in Prometheus' text format. */
     String scrape();
 
@@ -13,6 +22,14 @@ public interface HttpMetrics {
     HttpMetrics NONE = new HttpMetrics() {
         @Override
         public void answered(String route, String method, int status, double millis) {
+        }
+
+        @Override
+        public void writeWaited(String outcome, long nanos) {
+        }
+
+        @Override
+        public void forwarded(String outcome, long nanos) {
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.queueview.http;
 
 import io.javalin.http.Context;
+import io.queueview.command.CommandOutcome;
 import io.queueview.command.MoveEntry;
 import io.queueview.command.QueueCommand;
 import io.queueview.command.RefusedWrite;
@@ -13,9 +14,12 @@ import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.write.CommandPending;
+import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -31,12 +35,14 @@ final class QueuingJobsApi {
     private final QueueReader reader;
     private final QueueWriter writer;
     private final Clock clock;
+    private final HttpMetrics metrics;
 
-    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock) {
+    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock, HttpMetrics metrics) {
         this.tokens = tokens;
         this.reader = reader;
         this.writer = writer;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** GET list: one page of a queue, in queue order, with the total of the entries that match the filters. */
@@ -92,6 +98,11 @@ final class QueuingJobsApi {
             view = null;
         }
         return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null, view);
+    }
+
+    /** Refuses a call without a token that authenticates (401), whatever it may act on: for GET /metrics. */
+    void requireToken(Context ctx) {
+        tokens.authenticate(presentedToken(ctx));
     }
 
     /** The call's project, once the path is well-formed and the token may use the action on it. */
@@ -158,7 +169,19 @@ final class QueuingJobsApi {
     }
 
     private void submit(QueueCommand command, List<Long> ids) {
-        switch (writer.submit(command)) {
+        long started = System.nanoTime();
+        CommandOutcome outcome;
+        try {
+            outcome = writer.submit(command);
+        } catch (CommandPending pending) {
+            metrics.writeWaited("pending", System.nanoTime() - started);
+            throw pending;
+        } catch (KafkaUnavailable unavailable) {
+            metrics.writeWaited("kafka_unavailable", System.nanoTime() - started);
+            throw unavailable;
+        }
+        metrics.writeWaited(outcome.name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
+        switch (outcome) {
             case APPLIED -> { }
             case NOT_FOUND -> throw notQueued(command.queue(), ids);
             case NO_ROOM -> throw ApiError.conflict("the move needs a rank_stamp beyond the range of a Long; "

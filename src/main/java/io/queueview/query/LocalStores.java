@@ -1,6 +1,7 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
+import io.queueview.store.QueueDepth;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public interface LocalStores {
     QueuePartition partitionOf(QueueId queue);
 
     /** How many entries each queue this instance owns holds: for metrics. */
-    default Map<QueueId, Long> depths() {
+    default Map<QueueId, QueueDepth> depths() {
         return Map.of();
     }
 

@@ -3,6 +3,7 @@ package io.queueview.query;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.store.FilterField;
+import io.queueview.store.QueueDepth;
 import io.queueview.store.QueueRead;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class QueueReader {
     }
 
     /** How many entries each queue this instance owns holds. */
-    public Map<QueueId, Long> depths() {
+    public Map<QueueId, QueueDepth> depths() {
         return stores.depths();
     }
 

@@ -1,6 +1,7 @@
 package io.queueview.query;
 
 import io.queueview.queue.QueueId;
+import io.queueview.store.QueueDepth;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
@@ -169,8 +170,8 @@ public final class StreamsLocalStores implements LocalStores {
     }
 
     @Override
-    public Map<QueueId, Long> depths() {
-        Map<QueueId, Long> depths = new HashMap<>();
+    public Map<QueueId, QueueDepth> depths() {
+        Map<QueueId, QueueDepth> depths = new HashMap<>();
         for (int partition : activeInputLags().keySet()) {
             try {
                 depths.putAll(localViews(partition).depths());

@@ -33,6 +33,12 @@ public final class QueueRead {
         return view.size();
     }
 
+    /** The smallest rank_stamp queued: the entry that has waited longest; empty when nothing is queued. */
+    public OptionalLong oldestRankStamp() {
+        checkOpen();
+        return view.oldestRankStamp();
+    }
+
     /** The queued entry with this id, or null. */
     public Entry entry(long id) {
         checkOpen();

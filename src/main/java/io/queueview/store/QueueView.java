@@ -146,6 +146,22 @@ public final class QueueView implements QueueOrder {
         return order.size();
     }
 
+    /**
+     * The smallest rank_stamp queued (empty when nothing is): within a priority the queue order is by rank_stamp,
+     * so it is the least of each priority's first entry, at most 101 look-ups whatever the queue's size.
+     */
+    OptionalLong oldestRankStamp() {
+        long oldest = Long.MAX_VALUE;
+        boolean any = false;
+        for (int slot = 0; slot < PRIORITIES; slot++) {
+            if (byPriority[slot] > 0) {
+                oldest = Math.min(oldest, order.ceiling(probe(priorityOf(slot), Long.MIN_VALUE)).rankStamp());
+                any = true;
+            }
+        }
+        return any ? OptionalLong.of(oldest) : OptionalLong.empty();
+    }
+
     boolean isEmpty() {
         return order.isEmpty();
     }

@@ -73,10 +73,12 @@ public final class QueueViewStore implements StateStore {
         }
 
         @Override
-        public Map<QueueId, Long> depths() {
-            Map<QueueId, Long> depths = new HashMap<>();
+        public Map<QueueId, QueueDepth> depths() {
+            Map<QueueId, QueueDepth> depths = new HashMap<>();
             if (open && complete) {
-                views.forEach((queue, view) -> depths.put(queue, view.read(QueueRead::size)));
+                views.forEach((queue, view) -> view.read(read -> read.oldestRankStamp().stream()
+                        .mapToObj(oldest -> new QueueDepth(read.size(), oldest)).findFirst())
+                        .ifPresent(depth -> depths.put(queue, depth)));
             }
             return depths;
         }

@@ -21,8 +21,8 @@ public interface QueueViews {
      */
     <T> T read(QueueId queue, Function<QueueRead, T> query);
 
-    /** How many entries each queue of the partition holds (empty while the view is rebuilt): for metrics. */
-    Map<QueueId, Long> depths();
+    /** How much each non-empty queue of the partition holds (nothing while the view is rebuilt): for metrics. */
+    Map<QueueId, QueueDepth> depths();
 
     /** The timestamp (epoch ms) of the last record the partition's task applied; empty before the first. */
     OptionalLong appliedUntil();

@@ -5,6 +5,9 @@ import io.queueview.event.EventParser;
 import io.queueview.event.QueueEvent;
 import io.queueview.store.QueueKeys;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -33,13 +36,16 @@ final class EventIntake implements Processor<byte[], byte[], byte[], EventIntake
 
     private ProcessorContext<byte[], Outcome> context;
     private TaskCounters counters;
-    private Sensor deadLettered;
+    private final Map<ContractViolation.Kind, Sensor> deadLettered = new EnumMap<>(ContractViolation.Kind.class);
 
     @Override
     public void init(ProcessorContext<byte[], Outcome> context) {
         this.context = context;
         counters = new TaskCounters(context);
-        deadLettered = counters.counter("events-dead-lettered", "records sent to the dead-letter topic");
+        for (ContractViolation.Kind kind : ContractViolation.Kind.values()) {
+            deadLettered.put(kind, counters.counter("events-dead-lettered", "records sent to the dead-letter topic",
+                    Map.of("reason", kind.name().toLowerCase(Locale.ROOT))));
+        }
     }
 
     @Override
@@ -57,7 +63,7 @@ final class EventIntake implements Processor<byte[], byte[], byte[], EventIntake
             header(headers, REASON, violation.getMessage());
             context.recordMetadata().ifPresent(source -> describeSource(headers, source));
             context.forward(record.withValue(new Outcome(null, record.value())));
-            deadLettered.record();
+            deadLettered.get(violation.kind()).record();
         }
     }
 

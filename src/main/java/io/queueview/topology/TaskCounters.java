@@ -3,6 +3,7 @@ package io.queueview.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
@@ -29,9 +30,16 @@ final class TaskCounters implements AutoCloseable {
 
     /** A counter named e.g. "events-applied" (exposed as queueview_events_applied_total). */
     Sensor counter(String name, String description) {
-        Sensor sensor = metrics.addSensor("queueview." + name + "." + task, Sensor.RecordingLevel.INFO);
+        return counter(name, description, Map.of());
+    }
+
+    /** A counter with tags of its own beside the task's, e.g. a reason (each value its own counter). */
+    Sensor counter(String name, String description, Map<String, String> tags) {
+        Map<String, String> allTags = new TreeMap<>(tags);
+        allTags.put("task-id", task);
+        Sensor sensor = metrics.addSensor("queueview." + name + "." + allTags, Sensor.RecordingLevel.INFO);
         if (!sensor.hasMetrics()) { // a task initialized again in the same process finds its sensor
-            sensor.add(new MetricName(name + "-total", GROUP, description, Map.of("task-id", task)), new CumulativeSum());
+            sensor.add(new MetricName(name + "-total", GROUP, description, allTags), new CumulativeSum());
         }
         sensors.add(sensor);
         return sensor;

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DEAD_LETTERS = "queueview_events_dead_lettered_total";
     private static final String LIST = "/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR";
 
     @TempDir
@@ -53,6 +55,10 @@ class MetricsIT {
         for (int id = 1; id <= 7; id++) {
             events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), enqueued("p", "PROCESSOR", id).bytes()));
         }
+        // two dead letters, of two reasons: not JSON, and an event without its job_id
+        events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
+        events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8),
+                enqueued("p", "PROCESSOR", 8).without("job_id").bytes()));
         SharedBroker.produce(settings.eventsTopic(), events);
         Await.until(Duration.ofSeconds(60), "the entries are listed",
                 () -> http.get(LIST, app.demoToken()).body().contains("\"total\":7"));
@@ -65,6 +71,9 @@ class MetricsIT {
 
     @Test
     void metricsNeedNoTokenNameTheQueueDepthAndTheCallsByRouteAndPassPromtool() throws Exception {
+        HttpResponse<String> moved = http.send("PUT", "/v1.0/p/data/queuing-jobs/5", app.demoToken(),
+                "application/json", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
         // Kafka Streams' metrics, queueview's task counters among them, are picked up every 5 s
         Await.until(Duration.ofSeconds(30), "the task counters are in /metrics",
                 () -> http.get("/metrics", null).body().contains("queueview_events_applied_total{"));
@@ -77,8 +86,18 @@ class MetricsIT {
         assertTrue(text.contains("queueview_partition_lag_records{partition="), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), "the JVM's metrics");
         assertTrue(text.contains("kafka_"), "Kafka Streams' own metrics");
-        assertEquals(7.0, sum(text, "queueview_events_applied_total{"), "events applied, over the tasks");
-        assertEquals(0.0, sum(text, "queueview_events_dead_lettered_total{"), "none dead-lettered, over the tasks");
+        assertEquals(7.0, sum(text, "queueview_events_applied_total"), "events applied, over the tasks");
+        assertEquals(1.0, sum(text, DEAD_LETTERS, "reason=\"unreadable\""), "unreadable");
+        assertEquals(1.0, sum(text, DEAD_LETTERS, "reason=\"missing_field\""), "missing_field");
+        assertEquals(0.0, sum(text, DEAD_LETTERS, "reason=\"invalid_field\""), "invalid_field");
+        assertEquals(1.0, sum(text, "queueview_commands_applied_total"), "the move, over the tasks");
+        assertEquals(1.0, sum(text, "queueview_write_wait_seconds_count", "outcome=\"applied\""), "by outcome");
+        assertTrue(text.contains("queueview_write_wait_seconds_bucket{outcome=\"applied\""), "a histogram");
+        // the oldest entry has the smallest rank_stamp (1,000,001 ms after the epoch, see EventJson.enqueued)
+        double oldestAge = sum(text, "queueview_queue_oldest_entry_age_seconds",
+                "project_id=\"p\",queue_type=\"PROCESSOR\"");
+        double expected = (System.currentTimeMillis() - 1_000_001L) / 1e3;
+        assertTrue(Math.abs(oldestAge - expected) < 120, oldestAge + " s, expected about " + expected);
 
         Path promtool = Path.of("/usr/bin/promtool");
         assumeTrue(Files.isExecutable(promtool), "promtool is not installed (.ci/run installs Debian's prometheus)");
@@ -90,11 +109,12 @@ class MetricsIT {
         assertEquals(0, check.exitValue(), "promtool check metrics: " + said);
     }
 
-    /** The sum of the samples of one metric over its series; -1 when it has none. */
-    private static double sum(String text, String seriesPrefix) {
+    /** The sum of the samples of one metric over its series that have these labels; -1 when it has none. */
+    private static double sum(String text, String metric, String... labels) {
         double[] total = {0};
         boolean[] found = {false};
-        text.lines().filter(line -> line.startsWith(seriesPrefix)).forEach(line -> {
+        text.lines().filter(line -> line.startsWith(metric + "{")
+                && Arrays.stream(labels).allMatch(label -> line.contains(label))).forEach(line -> {
             found[0] = true;
             total[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         });

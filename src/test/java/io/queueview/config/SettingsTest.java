@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,4 +118,32 @@ class SettingsTest {
             }
         }
     }
+
+    /** The README's configuration table is the reference: every variable in it, none that is not read, each default true. */
+    @Test
+    void theConfigurationReferenceListsEveryVariableWithItsTrueDefault() throws IOException {
+        Map<String, String> documented = new TreeMap<>();
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            Matcher row = REFERENCE_ROW.matcher(line);
+            if (row.matches()) {
+                documented.put(row.group(1), row.group(2).trim());
+            }
+        }
+        assertEquals(new TreeSet<>(Settings.VARIABLES), documented.keySet(),
+                "README.md's Configuration table and the variables Settings reads differ");
+        Settings defaults = Settings.from(Map.of());
+        int checked = 0;
+        for (Map.Entry<String, String> row : documented.entrySet()) {
+            Matcher literal = ONE_VALUE.matcher(row.getValue());
+            if (literal.matches()) { // "`PT5S`"; prose defaults ("unset = ...", "`1` embedded, ...") are read by people
+                assertEquals(defaults, Settings.from(Map.of(row.getKey(), literal.group(1))),
+                        row.getKey() + ": the README gives the default " + row.getValue() + ", but it is not");
+                checked++;
+            }
+        }
+        assertTrue(checked >= 20, "only " + checked + " defaults were plain values");
+    }
+
+    private static final Pattern REFERENCE_ROW = Pattern.compile("\\| `(QUEUEVIEW_[A-Z_]+)` \\|([^|]*)\\|.*");
+    private static final Pattern ONE_VALUE = Pattern.compile("`([^`]+)`");
 }

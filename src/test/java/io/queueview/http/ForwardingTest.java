@@ -18,9 +18,12 @@ import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.testing.RecordedMetrics;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,7 @@ class ForwardingTest {
     @RegisterExtension
     final ApiOnDriver owner = new ApiOnDriver();
     private ProjectorDriver driver;
+    private final RecordedMetrics metrics = new RecordedMetrics();
 
     @BeforeEach
     void fill() {
@@ -74,6 +78,8 @@ class ForwardingTest {
                     "{\"queue_type\":\"PROCESSOR\",\"ids\":[2,3],\"priority\":50}");
             assertEquals(200, batch.statusCode(), batch.body());
             assertEquals(50, driver.queue(new QueueId("p", io.queueview.queue.QueueType.PROCESSOR)).get(0).priority());
+            assertEquals(Collections.nCopies(6, "answered"), metrics.forwardOutcomes,
+                    "4 reads (queue_type=NOPE is refused before a queue is looked up), a move, a batch");
         }
     }
 
@@ -114,6 +120,7 @@ class ForwardingTest {
             JsonNode error = JSON.readTree(answer.body());
             assertEquals("octopus.400102", error.get("error_code").asText());
             assertTrue(error.get("error_msg").asText().contains("127.0.0.1:" + nobody), answer.body());
+            assertEquals(List.of("unreachable"), metrics.forwardOutcomes);
         }
     }
 
@@ -122,7 +129,7 @@ class ForwardingTest {
         InstanceAddress address = new InstanceAddress("127.0.0.1", ownerPort);
         return new ApiFixture(ownedBy(() -> ownerPort), command -> {
             throw new OwnedElsewhere(address, "queue " + command.queue() + " is owned by instance " + address);
-        }, Files.createDirectories(owner.dataDir().resolve(name)));
+        }, Files.createDirectories(owner.dataDir().resolve(name)), null, metrics, false);
     }
 
     private static LocalStores ownedBy(java.util.function.IntSupplier port) {

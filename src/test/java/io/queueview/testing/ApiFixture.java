@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.queueview.http.ApiServer;
 import io.queueview.http.Authenticator;
 import io.queueview.http.Caller;
+import io.queueview.http.HttpMetrics;
 import io.queueview.http.JwtTokens;
 import io.queueview.http.Tokens;
 import io.queueview.query.LocalStores;
@@ -45,8 +46,15 @@ public final class ApiFixture implements AutoCloseable {
 
     /** With JWTs verified by {@code jwt} beside the tokens above (null = no JWTs). */
     public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt) {
+        this(stores, writer, dataDir, jwt, HttpMetrics.NONE, false);
+    }
+
+    /** With these metrics behind GET /metrics, which answers only calls with a token when told so. */
+    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt, HttpMetrics metrics,
+                      boolean metricsNeedToken) {
         server = ApiServer.start("127.0.0.1", 0, Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt),
-                new QueueReader(stores), writer, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
+                new QueueReader(stores), writer, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics,
+                metricsNeedToken);
         client = new HttpClientForTests(server.port());
     }
 
