@@ -329,7 +329,7 @@ class JwtTokensTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ApiError unavailable;
         try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // the log goes to System.err
             unavailable = assertThrows(ApiError.class, () -> remote.authenticate(token));
             assertThrows(ApiError.class, () -> jwt.authenticate(token.substring(0, token.length() - 4) + "AAAA"));
         } finally {

@@ -231,7 +231,7 @@ class WriteCallsTest {
             throw new KafkaUnavailable("Kafka did not acknowledge the command within 5000 ms (is the broker reachable?)",
                     new TimeoutException("Expiring 1 record(s) for queue-commands-0"));
         }, Files.createDirectories(api.dataDir().resolve("unreachable")))) {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // the log goes to System.err
             HttpResponse<String> response = unreachable.http().send("PUT", BASE + "/1", OPS, "application/json",
                     "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}");
             assertError(response, 503, "octopus.400103");

@@ -267,7 +267,7 @@ public final class ServiceInstance implements AutoCloseable {
      * target/classes and every dependency, from this JVM's own class path (under failsafe: the test class path,
      * which Maven resolved). The packaged jar and the test classes are left out: the process runs what users run.
      */
-    static String classpath() {
+    public static String classpath() {
         Path classes = Path.of("target", "classes").toAbsolutePath();
         Stream<String> dependencies = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
