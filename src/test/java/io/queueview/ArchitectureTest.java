@@ -47,7 +47,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule queriesKnowNothingOfHttpOrTheTopology = noClasses().that()
-            .resideInAnyPackage("..query..", "..write..")
+            .resideInAnyPackage("..query..", "..write..", "..changes..")
             .should().dependOnClassesThat().resideInAnyPackage("..http..", "..topology..", "..app..", "io.javalin..");
 
     @ArchTest

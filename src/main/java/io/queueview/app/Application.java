@@ -3,8 +3,11 @@ package io.queueview.app;
 import static org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
 
 import io.javalin.Javalin;
+import io.queueview.changes.ChangeLog;
+import io.queueview.changes.QueueChangesFeed;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
+import io.queueview.http.StreamLimits;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
 import io.queueview.query.StreamsLocalStores;
@@ -48,6 +51,7 @@ public final class Application implements AutoCloseable {
     private Javalin http;
     private ServiceMetrics metrics;
     private QueueReader reader;
+    private QueueChangesFeed changes;
 
     private Application(Settings settings) {
         this.settings = settings;
@@ -97,9 +101,11 @@ public final class Application implements AutoCloseable {
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         reader = new QueueReader(new StartingStores(view));
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
-        http = ApiServer.start(settings.httpHost(), settings.httpPort(), tokens.tokens(), reader,
-                new StartingWriter(writes), Clock.systemUTC(),
-                settings.writeTimeout().plus(FORWARD_MARGIN), metrics, settings.metricsNeedToken());
+        AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
+        http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.tokens(), reader,
+                new StartingWriter(writes), Clock.systemUTC(), settings.writeTimeout().plus(FORWARD_MARGIN), metrics,
+                settings.metricsNeedToken(), changeLog::get, new StreamLimits(
+                        settings.changeStreamsMax(), settings.changeStreamsPerToken())));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
@@ -125,6 +131,8 @@ public final class Application implements AutoCloseable {
         view.set(stores);
         metrics.bind(streams);
         streams.start();
+        changes = QueueChangesFeed.start(bootstrapServers, settings.changesTopic());
+        changeLog.set(changes.log());
     }
 
     /** Waits until the view can answer lists; false when it did not within the timeout. */
@@ -160,6 +168,9 @@ public final class Application implements AutoCloseable {
     /** Closes what was started, in the reverse order; a part that fails to close is logged and the rest still close. */
     @Override
     public void close() {
+        if (changes != null) { // first: it ends the change streams, which the HTTP server would wait for
+            closeLogged("the change streams' feed", changes::close);
+        }
         if (http != null) {
             closeLogged("the HTTP server", http::stop);
         }

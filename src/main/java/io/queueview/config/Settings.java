@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * @param metricsMaxQueues how many queues get a depth series of their own in /metrics; the rest are summed
  * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
  * @param logFormat        "text" (one short line per event) or "json" (one JSON object per line)
+ * @param changeStreamsMax      change streams one instance holds at once (each holds a server thread)
+ * @param changeStreamsPerToken change streams one token may hold open on one instance
  * @param jwks             where the JWT signing keys are: an http(s) URL or a file path of a JWKS; null = no JWTs
  * @param jwtIssuer        the "iss" a JWT must carry, or null to accept any
  * @param jwtAudience      a value a JWT's "aud" must hold, or null to accept any
@@ -66,7 +68,9 @@ public record Settings(
         Duration jwtClockSkew,
         int metricsMaxQueues,
         boolean metricsNeedToken,
-        String logFormat) {
+        String logFormat,
+        int changeStreamsMax,
+        int changeStreamsPerToken) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -130,7 +134,9 @@ public record Settings(
                 read.clockSkew("QUEUEVIEW_JWT_CLOCK_SKEW", Duration.ofSeconds(30)),
                 read.integer("QUEUEVIEW_METRICS_MAX_QUEUES", 100, 0, 100_000),
                 read.bool("QUEUEVIEW_METRICS_TOKEN_REQUIRED", false),
-                read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")));
+                read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")),
+                read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
+                read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000));
     }
 
     /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */

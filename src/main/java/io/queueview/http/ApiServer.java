@@ -3,6 +3,8 @@ package io.queueview.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.queueview.changes.ChangeLog;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
@@ -12,6 +14,7 @@ import io.queueview.write.QueueWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -37,27 +40,35 @@ public final class ApiServer {
     }
 
     /**
-     * Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which).
+     * What the server answers from.
      *
-     * @param forwardTimeout how long an owner may take to answer a forwarded call (a write waits to apply there)
+     * @param forwardTimeout   how long an owner may take to answer a forwarded call (a write waits to apply there)
+     * @param metrics          what GET /metrics answers, and where calls are counted
+     * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
+     * @param changes          the log the change streams follow; null until it runs (503 meanwhile)
      */
-    public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
-                                Clock clock, Duration forwardTimeout) {
-        return start(host, port, tokens, reader, writer, clock, forwardTimeout, HttpMetrics.NONE, false);
+    public record Parts(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock,
+                        Duration forwardTimeout, HttpMetrics metrics, boolean metricsNeedToken,
+                        Supplier<ChangeLog> changes, StreamLimits streamLimits) {
     }
 
-    /**
-     * As above, reporting each call to the metrics, which GET /metrics answers: without a token by default (they
-     * hold no queue contents), or only with a token that authenticates.
-     */
-    public static Javalin start(String host, int port, Authenticator tokens, QueueReader reader, QueueWriter writer,
-                                Clock clock, Duration forwardTimeout, HttpMetrics metrics, boolean metricsNeedToken) {
-        QueuingJobsApi api = new QueuingJobsApi(tokens, reader, writer, clock, metrics);
-        Forwarding forwarding = new Forwarding(forwardTimeout, metrics);
+    /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
+    public static Javalin start(String host, int port, Parts parts) {
+        HttpMetrics metrics = parts.metrics();
+        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.clock(), metrics,
+                new ChangeStreams(parts.changes(), parts.streamLimits()));
+        QueueReader reader = parts.reader();
+        Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics);
         UnavailableLog unavailable = new UnavailableLog(LOG);
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // the queue page: static files in the jar, no build step
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/page";
+                files.location = Location.CLASSPATH;
+            });
             config.events.serverStopped(forwarding::close);
             config.events.serverStopped(headerDeadline::close);
             // Jetty's own answers (bad escapes, 414, 431, ...) in the API's error body; limits on slow clients
@@ -83,6 +94,7 @@ public final class ApiServer {
             config.routes.head(QueuingJobsApi.PATH, api::list); // HEAD is GET without the body: same checks
             // batch-update first: a fixed segment is never taken for an {id}
             config.routes.put(QueuingJobsApi.BATCH_PATH, api::batch);
+            config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes); // "changes" is never taken for an {id}
             config.routes.get(QueuingJobsApi.ENTRY_PATH, api::position);
             config.routes.head(QueuingJobsApi.ENTRY_PATH, api::position);
             config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
@@ -92,7 +104,7 @@ public final class ApiServer {
             config.routes.head("/health/ready", ctx -> ready(ctx, reader));
             config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
             config.routes.get("/metrics", ctx -> {
-                if (metricsNeedToken) {
+                if (parts.metricsNeedToken()) {
                     api.requireToken(ctx);
                 }
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());

@@ -29,6 +29,7 @@ final class QueuingJobsApi {
     static final String PATH = "/v1.0/{project_id}/data/queuing-jobs";
     static final String BATCH_PATH = PATH + "/batch-update";
     static final String ENTRY_PATH = PATH + "/{id}";
+    static final String CHANGES_PATH = PATH + "/changes";
     private static final String BEARER = "Bearer ";
 
     private final Authenticator tokens;
@@ -36,13 +37,16 @@ final class QueuingJobsApi {
     private final QueueWriter writer;
     private final Clock clock;
     private final HttpMetrics metrics;
+    private final ChangeStreams changes;
 
-    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock, HttpMetrics metrics) {
+    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock, HttpMetrics metrics,
+                   ChangeStreams changes) {
         this.tokens = tokens;
         this.reader = reader;
         this.writer = writer;
         this.clock = clock;
         this.metrics = metrics;
+        this.changes = changes;
     }
 
     /** GET list: one page of a queue, in queue order, with the total of the entries that match the filters. */
@@ -64,6 +68,13 @@ final class QueuingJobsApi {
         EntryPosition position = reader.entry(queue, id)
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
+    }
+
+    /** GET changes: the queue's changes as Server-Sent Events, for as long as the client stays (ChangeStreams). */
+    void changes(Context ctx) {
+        String projectId = authorize(ctx, Caller.LIST);
+        QueueId queue = new QueueId(projectId, ListParams.queueType(ctx.queryParamMap()));
+        changes.stream(ctx.res(), queue, presentedToken(ctx), ctx.header("Last-Event-ID"));
     }
 
     /** PUT one entry: move it; answers once the owning store has applied the move. */

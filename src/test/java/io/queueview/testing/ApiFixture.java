@@ -1,11 +1,13 @@
 package io.queueview.testing;
 
 import io.javalin.Javalin;
+import io.queueview.changes.ChangeLog;
 import io.queueview.http.ApiServer;
 import io.queueview.http.Authenticator;
 import io.queueview.http.Caller;
 import io.queueview.http.HttpMetrics;
 import io.queueview.http.JwtTokens;
+import io.queueview.http.StreamLimits;
 import io.queueview.http.Tokens;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
@@ -33,6 +35,10 @@ public final class ApiFixture implements AutoCloseable {
     public static final String WRITER = "writer-token";
     public static final Instant NOW = Instant.parse("2022-01-01T08:08:29Z");
 
+    /** Change streams: 3 per instance, 2 per token, so that tests can reach both caps. */
+    public static final StreamLimits STREAM_LIMITS = new StreamLimits(3, 2);
+
+    private final ChangeLog changes = new ChangeLog(4, 100, 16);
     private final Javalin server;
     private final HttpClientForTests client;
 
@@ -52,10 +58,16 @@ public final class ApiFixture implements AutoCloseable {
     /** With these metrics behind GET /metrics, which answers only calls with a token when told so. */
     public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt, HttpMetrics metrics,
                       boolean metricsNeedToken) {
-        server = ApiServer.start("127.0.0.1", 0, Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt),
-                new QueueReader(stores), writer, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics,
-                metricsNeedToken);
+        server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
+                Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
+                STREAM_LIMITS));
         client = new HttpClientForTests(server.port());
+    }
+
+    /** The change log this server's change streams follow; tests append changes to it by hand. */
+    public ChangeLog changes() {
+        return changes;
     }
 
     public HttpClientForTests http() {
@@ -89,6 +101,7 @@ public final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        changes.closeAll(); // as the service does: open change streams end, so the server stops at once
         server.stop();
     }
 }

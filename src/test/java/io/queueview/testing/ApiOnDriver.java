@@ -1,5 +1,6 @@
 package io.queueview.testing;
 
+import io.queueview.changes.ChangeLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ public final class ApiOnDriver implements BeforeEachCallback, AfterEachCallback 
 
     public ProjectorDriver driver() {
         return driver;
+    }
+
+    /** The change log behind GET .../changes; tests append to it by hand. */
+    public ChangeLog changes() {
+        return api.changes();
     }
 
     public HttpClientForTests http() {

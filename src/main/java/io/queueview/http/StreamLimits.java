@@ -1,0 +1,5 @@
+package io.queueview.http;
+
+/** How many change streams one instance holds at once, and how many of them one token may hold. */
+public record StreamLimits(int perInstance, int perToken) {
+}
