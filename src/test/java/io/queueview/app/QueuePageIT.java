@@ -1,0 +1,180 @@
+package io.queueview.app;
+
+import static io.queueview.testing.EventJson.enqueued;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.config.Settings;
+import io.queueview.testing.Await;
+import io.queueview.testing.Browser;
+import io.queueview.testing.EventJson;
+import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.SharedBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The queue page in a real headless Chromium against the real broker: it lists a queue as the list call does,
+ * shows a new event without a reload, moves an entry to the top for itself and for another open page, and says
+ * what a bad token is refused with. Also saves screenshots with the demo data (target/screenshots/).
+ */
+class QueuePageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static int tests;
+    private static Path dataDir;
+    private static Settings settings;
+    private static Application app;
+    private final List<ChromeDriver> browsers = new ArrayList<>();
+    /** Each test's queue is a project of its own. */
+    private final String project = "page-project-" + ++tests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Browser.missing() == null, Browser.missing());
+        dataDir = Files.createTempDirectory("queueview-page-it");
+        settings = SharedBroker.settings(dataDir, "QUEUEVIEW_DEMO", "true"); // demo data, for the screenshots
+        app = Application.start(settings);
+        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @BeforeEach
+    void fillTheQueue() {
+        List<EventJson> events = new ArrayList<>();
+        for (int id = 1; id <= 8; id++) {
+            events.add(enqueued(project, "PROCESSOR", id).with("priority", id % 3).with("processor_name", "op-" + id));
+        }
+        produce(events);
+        HttpClientForTests http = new HttpClientForTests(app.httpPort());
+        Await.until(WAIT, "the queue is listed", () -> http.get("/v1.0/" + project
+                + "/data/queuing-jobs?queue_type=PROCESSOR", app.demoToken()).body().contains("\"total\":8"));
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(WebDriver::quit);
+    }
+
+    @Test
+    void thePageListsTheQueueInServingOrderAsTheListCallDoesWithEachPosition() throws IOException {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        assertEquals(listedIds(), ids(page));
+        List<String> positions = page.findElements(By.cssSelector("#entries td.position")).stream()
+                .map(WebElement::getText).toList();
+        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), positions);
+        assertTrue(page.findElement(By.id("totals")).getText().contains("PROCESSOR 8"), "totals per queue type");
+    }
+
+    @Test
+    void anEventProducedToKafkaAppearsOnThePageWithoutAReload() {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        ((JavascriptExecutor) page).executeScript("window.notReloaded = true;");
+        produce(List.of(enqueued(project, "PROCESSOR", 99).with("priority", 50)));
+        long acknowledged = System.nanoTime();
+        new WebDriverWait(page, WAIT).pollingEvery(Duration.ofMillis(10))
+                .until(driver -> !ids(page).isEmpty() && ids(page).get(0) == 99L);
+        System.out.printf("event acknowledged by Kafka -> on the page: %.0f ms%n",
+                (System.nanoTime() - acknowledged) / 1e6);
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) page).executeScript("return window.notReloaded === true;"));
+        assertTrue(page.findElement(By.id("live")).getText().startsWith("live"), "the page says it is live");
+    }
+
+    @Test
+    void moveToTopPutsTheEntryFirstOnThisPageAndOnAnotherOpenPage() throws IOException {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        ChromeDriver other = openQueue(app.demoToken(), project, 1280);
+        List<Long> before = ids(page);
+        long last = before.get(before.size() - 1);
+        page.findElement(By.cssSelector("#entries tr[data-id='" + last + "'] button.move-top")).click();
+        new WebDriverWait(page, WAIT).until(driver -> ids(page).get(0) == last);
+        new WebDriverWait(other, WAIT).until(driver -> ids(other).get(0) == last);
+        assertEquals(listedIds(), ids(other), "the other page shows the queue as the list call does");
+    }
+
+    @Test
+    void aBadTokenShowsThe401Message() {
+        ChromeDriver page = openQueue("not-a-token", project, 1280);
+        WebElement error = page.findElement(By.id("error"));
+        new WebDriverWait(page, WAIT).until(driver -> error.isDisplayed());
+        assertTrue(error.getText().contains("octopus.400001 401"), error.getText());
+        assertTrue(page.findElements(By.cssSelector("#entries tr")).isEmpty());
+    }
+
+    @Test
+    void screenshotsOfTheDemoDataAtDesktopAndPhoneWidth() throws IOException {
+        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+        for (int width : new int[] {1280, 390}) {
+            ChromeDriver page = openQueue(app.demoToken(), "demo-project-1", width);
+            new WebDriverWait(page, WAIT).until(driver -> ids(page).size() >= 5);
+            Files.write(shots.resolve("queue-page-" + width + ".png"), page.getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
+    /** A new browser window with the page showing a project's PROCESSOR queue (or its error). */
+    private ChromeDriver openQueue(String token, String project, int width) {
+        ChromeDriver page = Browser.open(width, 1000);
+        browsers.add(page);
+        page.get("http://127.0.0.1:" + app.httpPort() + "/");
+        page.findElement(By.id("token")).sendKeys(token);
+        page.findElement(By.id("project")).sendKeys(project);
+        new Select(page.findElement(By.id("queue_type"))).selectByVisibleText("PROCESSOR");
+        page.findElement(By.id("show")).click();
+        new WebDriverWait(page, WAIT).until(driver -> !driver.findElements(By.cssSelector("#entries tr")).isEmpty()
+                || driver.findElement(By.id("error")).isDisplayed());
+        return page;
+    }
+
+    /** The ids the page lists, read in one go: the page may render again between two reads of its rows. */
+    private static List<Long> ids(WebDriver page) {
+        List<?> ids = (List<?>) ((JavascriptExecutor) page).executeScript(
+                "return Array.from(document.querySelectorAll('#entries tr')).map(row => row.dataset.id);");
+        return ids.stream().map(id -> Long.parseLong((String) id)).toList();
+    }
+
+    private List<Long> listedIds() throws IOException {
+        JsonNode list = JSON.readTree(new HttpClientForTests(app.httpPort()).get("/v1.0/" + project
+                + "/data/queuing-jobs?queue_type=PROCESSOR&limit=20", app.demoToken()).body()).at("/payload/list");
+        List<Long> ids = new ArrayList<>();
+        list.forEach(entry -> ids.add(entry.get("id").asLong()));
+        return ids;
+    }
+
+    private void produce(List<EventJson> events) {
+        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
+        for (EventJson event : events) {
+            records.add(new SimpleEntry<>(project.getBytes(StandardCharsets.UTF_8), event.bytes()));
+        }
+        SharedBroker.produce(settings.eventsTopic(), records);
+    }
+}
