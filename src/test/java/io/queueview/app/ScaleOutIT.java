@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
+import io.queueview.testing.EventStream;
 import io.queueview.testing.ServiceInstance;
 import io.queueview.testing.SharedBroker;
 import io.queueview.testing.SteadyLoad;
@@ -136,6 +137,27 @@ class ScaleOutIT {
 
     @Test
     @Order(2)
+    void aChangeStreamOnAnyInstanceShowsAMoveEnteredAnywhereAndResumesOnAnotherInstance() {
+        String changes = base(0) + "/changes?queue_type=" + type(0);
+        String move = "{\"queue_type\":\"" + type(0) + "\",\"operation_type\":\"MOVE_TAIL\"}";
+        String lastSeen;
+        try (EventStream onC = EventStream.open(instances.get(2).port(), changes, group.token(), null)) {
+            assertEquals("ready", onC.next(SETTLE).name());
+            assertEquals(200, instances.get(1).put(base(0) + "/3", move).statusCode());
+            EventStream.Event moved = onC.next(SETTLE);
+            assertTrue(moved.data().contains("\"id\":3,"), moved.data());
+            lastSeen = moved.id();
+        }
+        assertEquals(200, instances.get(1).put(base(0) + "/4", move).statusCode()); // while no stream is open
+        try (EventStream onA = EventStream.open(instances.get(0).port(), changes, group.token(), lastSeen)) {
+            assertEquals("ready", onA.next(SETTLE).name());
+            EventStream.Event missed = onA.next(SETTLE);
+            assertTrue(missed.data().contains("\"id\":4,"), "resumed on another instance: " + missed.data());
+        }
+    }
+
+    @Test
+    @Order(3)
     void aFourthInstanceJoinsUnderLoadWithoutAWrongAnswer() throws Exception {
         Map<Integer, String> expected = pages(instances.get(0));
         try (SteadyLoad load = load(List.copyOf(instances), expected)) {
@@ -154,7 +176,7 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void killingOneInstanceUnderLoadCostsSecondsAndLosesOrDuplicatesNothing() throws Exception {
         Map<Integer, String> expected = pages(instances.get(0));
         ServiceInstance victim = owner(0);
