@@ -13,10 +13,12 @@ import java.util.OptionalLong;
 public final class QueueRead {
 
     private final QueueView view;
+    private final Dispatches dispatches;
     private boolean open = true;
 
-    QueueRead(QueueView view) {
+    QueueRead(QueueView view, Dispatches dispatches) {
         this.view = view;
+        this.dispatches = dispatches;
     }
 
     void close() {
@@ -71,6 +73,15 @@ public final class QueueRead {
     public long ahead(Entry entry) {
         checkOpen();
         return view.ahead(entry);
+    }
+
+    /**
+     * The queue's pace over the window that ends at now (epoch ms); null when it has not dispatched enough in it to
+     * tell ({@link Dispatches#rate}).
+     */
+    public DispatchRate pace(long now) {
+        checkOpen();
+        return dispatches == null ? null : dispatches.rate(now);
     }
 
     private void checkOpen() {

@@ -125,11 +125,12 @@ public final class QueueView implements QueueOrder {
 
     /**
      * Runs a query under the read lock: whatever it reads of this view is of one moment. The {@link QueueRead} it
-     * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock.
+     * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock. The queue's dispatches
+     * (null when not watched) come along: they are immutable, read as they were when the query began.
      */
-    <T> T read(Function<QueueRead, T> query) {
+    <T> T read(Dispatches dispatches, Function<QueueRead, T> query) {
         lock.readLock().lock();
-        QueueRead read = new QueueRead(this);
+        QueueRead read = new QueueRead(this, dispatches);
         try {
             return query.apply(read);
         } finally {
