@@ -43,10 +43,13 @@ final class QueuingJobsApi {
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), meta(ctx, query.queue())));
+        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query, clock.instant()), meta(ctx, query.queue())));
     }
 
-    /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
+    /**
+     * GET one entry: its fields, its position (1 = next to be served), the queue's total, and how long it may wait
+     * at the queue's pace up to now (this instance's clock: the owner's, for a forwarded call).
+     */
     void position(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         if (PathParams.entryIdIs(ctx, "batch-update")) {
@@ -55,7 +58,7 @@ final class QueuingJobsApi {
         long id = PathParams.entryId(ctx);
         QueueType type = ListParams.queueType(ctx.queryParamMap());
         QueueId queue = new QueueId(projectId, type);
-        EntryPosition position = reader.entry(queue, id)
+        EntryPosition position = reader.entry(queue, id, clock.instant())
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
     }
@@ -151,7 +154,7 @@ final class QueuingJobsApi {
      */
     private Optional<EntryPosition> positionAfter(MoveEntry move) {
         try {
-            return reader.entry(move.queue(), move.id());
+            return reader.entry(move.queue(), move.id(), clock.instant());
         } catch (OwnedElsewhere | QueueUnavailable moved) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package io.queueview.query;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.store.DispatchRate;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueRead;
 import java.time.Instant;
@@ -62,7 +63,12 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Page list(ListQuery query) {
-        return read(query.queue(), queue -> page(queue, query));
+        return list(query, Instant.now());
+    }
+
+    /** As {@link #list(ListQuery)}, with estimated waits by the queue's pace up to now. */
+    public Page list(ListQuery query, Instant now) {
+        return read(query.queue(), queue -> page(queue, query, now.toEpochMilli()));
     }
 
     /**
@@ -71,10 +77,19 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Optional<EntryPosition> entry(QueueId queue, long id) {
+        return entry(queue, id, Instant.now());
+    }
+
+    /** As {@link #entry(QueueId, long)}, with the estimated wait by the queue's pace up to now. */
+    public Optional<EntryPosition> entry(QueueId queue, long id, Instant now) {
         return read(queue, entries -> {
             Entry entry = entries.entry(id);
-            return entry == null ? Optional.empty()
-                    : Optional.of(new EntryPosition(entry, entries.ahead(entry) + 1, entries.size()));
+            if (entry == null) {
+                return Optional.empty();
+            }
+            long position = entries.ahead(entry) + 1;
+            return Optional.of(new EntryPosition(entry, position, entries.size(),
+                    WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
         });
     }
 
@@ -90,7 +105,7 @@ public final class QueueReader {
         }
     }
 
-    private static Page page(QueueRead queue, ListQuery query) {
+    private static Page page(QueueRead queue, ListQuery query, long now) {
         Map<FilterField, Object> filters = query.filters().byField();
         if (filters.isEmpty()) {
             List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
@@ -98,7 +113,9 @@ public final class QueueReader {
             while (page.size() < query.limit() && walk.hasNext()) {
                 page.add(walk.next());
             }
-            return new Page(List.copyOf(page), queue.size(), query.offset(), query.limit());
+            // the whole queue from an offset: the n-th entry listed is at position offset + n
+            return new Page(List.copyOf(page), queue.size(), query.offset(), query.limit(),
+                    waits(query.offset() + 1L, page.size(), queue.pace(now)));
         }
         FilterField driving = null; // the most selective indexed filter: its index is what the page walks
         long drivingCount = Long.MAX_VALUE;
@@ -153,6 +170,18 @@ public final class QueueReader {
             }
             matched++;
         }
-        return new Page(List.copyOf(page), knownTotal.orElse(matched), query.offset(), query.limit());
+        return new Page(List.copyOf(page), knownTotal.orElse(matched), query.offset(), query.limit(), List.of());
+    }
+
+    /** The estimated waits of consecutive positions from the first, at this pace; none without one. */
+    private static List<WaitEstimate> waits(long firstPosition, int count, DispatchRate pace) {
+        if (pace == null) {
+            return List.of();
+        }
+        List<WaitEstimate> waits = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            waits.add(WaitEstimate.at(firstPosition + i, pace));
+        }
+        return List.copyOf(waits);
     }
 }
