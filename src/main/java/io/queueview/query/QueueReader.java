@@ -1,6 +1,7 @@
 package io.queueview.query;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import io.queueview.store.DispatchRate;
 import io.queueview.store.FilterField;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * needs: the whole queue from an offset skips priorities and rank_stamp blocks by their counts; a filtered page
  * walks the index of its most selective indexed filter, or the queue itself when it filters only by common
  * values; a total is read where one filter is indexed or counted, or an indexed one and a counted one, and counted
- * along the walk otherwise.
+ * along the walk otherwise. A page after a place (a page token) seeks it in the same queue or index.
  */
 public final class QueueReader {
 
@@ -107,15 +108,17 @@ public final class QueueReader {
 
     private static Page page(QueueRead queue, ListQuery query, long now) {
         Map<FilterField, Object> filters = query.filters().byField();
+        OrderKey after = query.after();
         if (filters.isEmpty()) {
+            Iterator<Entry> walk = after == null ? queue.from(query.offset()) : queue.after(after);
             List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
-            Iterator<Entry> walk = queue.from(query.offset());
             while (page.size() < query.limit() && walk.hasNext()) {
                 page.add(walk.next());
             }
-            // the whole queue from an offset: the n-th entry listed is at position offset + n
-            return new Page(List.copyOf(page), queue.size(), query.offset(), query.limit(),
-                    waits(query.offset() + 1L, page.size(), queue.pace(now)));
+            // the whole queue: the entries listed have consecutive positions, from the offset's or the first's
+            long first = after == null || page.isEmpty() ? query.offset() + 1L : queue.ahead(page.get(0)) + 1;
+            return new Page(List.copyOf(page), queue.size(), after == null ? query.offset() : null, query.limit(),
+                    walk.hasNext(), waits(first, page.size(), queue.pace(now)));
         }
         FilterField driving = null; // the most selective indexed filter: its index is what the page walks
         long drivingCount = Long.MAX_VALUE;
@@ -128,33 +131,47 @@ public final class QueueReader {
                 }
             }
         }
-        Iterator<Entry> walk = driving != null ? queue.matching(driving, filters.get(driving)) : queue.from(0);
+        Filters check = query.filters(); // what each entry of the walk must match; null: every one does
+        OptionalLong total = OptionalLong.empty(); // read where the view keeps it, else counted along the walk
         if (filters.size() == 1) {
             Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
             if (driving != null) {
-                return window(walk, null, query, OptionalLong.of(drivingCount)); // every entry of the index matches
+                check = null; // every entry of the index matches
+                total = OptionalLong.of(drivingCount);
+            } else if (only.getKey().counted()) {
+                total = OptionalLong.of(queue.count(only.getKey(), only.getValue()));
             }
-            if (only.getKey().counted()) {
-                return window(walk, query.filters(), query,
-                        OptionalLong.of(queue.count(only.getKey(), only.getValue())));
-            }
-        }
-        if (driving != null && filters.size() == 2) { // an indexed filter and another: read the pair's count if kept
+        } else if (driving != null && filters.size() == 2) { // an indexed filter and another: the pair's count if kept
             for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
                 if (other.getKey() != driving && other.getKey().counted()) {
-                    return window(walk, query.filters(), query,
-                            queue.count(driving, filters.get(driving), other.getKey(), other.getValue()));
+                    total = queue.count(driving, filters.get(driving), other.getKey(), other.getValue());
                 }
             }
         }
-        return window(walk, query.filters(), query, OptionalLong.empty());
+        Object value = driving == null ? null : filters.get(driving);
+        if (after == null) {
+            return fromOffset(walk(queue, driving, value, null), check, query, total);
+        }
+        if (total.isPresent()) { // seek the place
+            return afterPlace(walk(queue, driving, value, after), null, check, query, total);
+        }
+        // the total is counted on a walk from the head: the page starts once it is past the place
+        return afterPlace(walk(queue, driving, value, null), after, check, query, total);
+    }
+
+    /** The queue, or the index of a value, in queue order: from the head, or strictly after a place. */
+    private static Iterator<Entry> walk(QueueRead queue, FilterField driving, Object value, OrderKey after) {
+        if (driving == null) {
+            return after == null ? queue.from(0) : queue.after(after);
+        }
+        return after == null ? queue.matching(driving, value) : queue.matchingAfter(driving, value, after);
     }
 
     /**
-     * The page of the entries of a walk that match (all of them when filters is null); the total is given, or
-     * counted to the end of the walk when it is not known.
+     * The page at the query's offset among the entries of a walk that match (all of them when check is null); the
+     * total is given, or counted to the end of the walk when it is not known.
      */
-    private static Page window(Iterator<Entry> walk, Filters filters, ListQuery query, OptionalLong knownTotal) {
+    private static Page fromOffset(Iterator<Entry> walk, Filters check, ListQuery query, OptionalLong knownTotal) {
         long end = (long) query.offset() + query.limit();
         // with a known total the walk stops after the page; otherwise it goes on, counting
         long stopAt = knownTotal.isPresent() ? Math.min(end, knownTotal.getAsLong()) : Long.MAX_VALUE;
@@ -162,7 +179,7 @@ public final class QueueReader {
         long matched = 0;
         while (walk.hasNext() && matched < stopAt) {
             Entry entry = walk.next();
-            if (filters != null && !filters.matches(entry)) {
+            if (check != null && !check.matches(entry)) {
                 continue;
             }
             if (matched >= query.offset() && matched < end) {
@@ -170,7 +187,39 @@ public final class QueueReader {
             }
             matched++;
         }
-        return new Page(List.copyOf(page), knownTotal.orElse(matched), query.offset(), query.limit(), List.of());
+        long total = knownTotal.orElse(matched);
+        return new Page(List.copyOf(page), total, query.offset(), query.limit(), end < total, List.of());
+    }
+
+    /**
+     * The page of the matching entries of a walk strictly after the query's place: a walk that starts after it, or
+     * one from the head that passes it (skipUntilPast, to count the total on the way: it goes on to its end). A walk
+     * with a known total stops at the first match past the page, which says that more follow.
+     */
+    private static Page afterPlace(Iterator<Entry> walk, OrderKey skipUntilPast, Filters check, ListQuery query,
+                                   OptionalLong knownTotal) {
+        List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
+        long matched = 0;
+        boolean more = false;
+        while (walk.hasNext()) {
+            Entry entry = walk.next();
+            if (check != null && !check.matches(entry)) {
+                continue;
+            }
+            matched++;
+            if (skipUntilPast != null && !skipUntilPast.isBefore(entry)) {
+                continue;
+            }
+            if (page.size() < query.limit()) {
+                page.add(entry);
+            } else {
+                more = true;
+                if (knownTotal.isPresent()) {
+                    break;
+                }
+            }
+        }
+        return new Page(List.copyOf(page), knownTotal.orElse(matched), null, query.limit(), more, List.of());
     }
 
     /** The estimated waits of consecutive positions from the first, at this pace; none without one. */

@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import java.util.Iterator;
 import java.util.OptionalLong;
@@ -67,6 +68,18 @@ public final class QueueRead {
     public Iterator<Entry> from(long offset) {
         checkOpen();
         return guarded(view.from(offset));
+    }
+
+    /** The entries in queue order strictly after a place (queued there or not): where a page token continues. */
+    public Iterator<Entry> after(OrderKey place) {
+        checkOpen();
+        return guarded(view.walkAfter(place));
+    }
+
+    /** The entries with this value of an indexed field strictly after a place, in queue order. */
+    public Iterator<Entry> matchingAfter(FilterField field, Object value, OrderKey place) {
+        checkOpen();
+        return guarded(view.matchingAfter(field, value, place));
     }
 
     /** How many entries come before this queued one. */
