@@ -21,8 +21,11 @@ final class ApiJson {
     private ApiJson() {
     }
 
-    /** {"payload": {"list": [...], "page_info": {...}}, "meta_info": {"current_time": "...Z"}} */
-    static byte[] page(Page page, Meta meta) {
+    /**
+     * {"payload": {"list": [...], "page_info": {"offset", "limit", "total", "next_page_token"}}, "meta_info": {...}}:
+     * no offset after a page token, no next_page_token (null) when nothing follows.
+     */
+    static byte[] page(Page page, String nextPageToken, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeArrayFieldStart("list");
@@ -32,9 +35,14 @@ final class ApiJson {
             }
             json.writeEndArray();
             json.writeObjectFieldStart("page_info");
-            json.writeNumberField("offset", page.offset());
+            if (page.offset() != null) { // a page after a page token starts at a place, not a counted offset
+                json.writeNumberField("offset", page.offset());
+            }
             json.writeNumberField("limit", page.limit());
             json.writeNumberField("total", page.total());
+            if (nextPageToken != null) {
+                json.writeStringField("next_page_token", nextPageToken);
+            }
             json.writeEndObject();
             json.writeEndObject();
             metaInfo(json, meta);

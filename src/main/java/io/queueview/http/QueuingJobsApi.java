@@ -8,6 +8,7 @@ import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.OwnedElsewhere;
+import io.queueview.query.Page;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ViewFreshness;
@@ -39,11 +40,17 @@ final class QueuingJobsApi {
         this.clock = clock;
     }
 
-    /** GET list: one page of a queue, in queue order, with the total of the entries that match the filters. */
+    /**
+     * GET list: one page of a queue, in queue order, with the total of the entries that match the filters, and when
+     * more follow the token of the page after it.
+     */
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query, clock.instant()), meta(ctx, query.queue())));
+        Page page = reader.list(query, clock.instant());
+        String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
+                query.filters()).text() : null;
+        ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, query.queue())));
     }
 
     /**

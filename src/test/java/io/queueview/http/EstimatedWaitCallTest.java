@@ -68,6 +68,11 @@ class EstimatedWaitCallTest {
             assertEquals(29.7, list.get(i).get("dispatch_rate_per_minute").asDouble());
             assertEquals(909, list.get(i).get("estimate_window_seconds").asLong());
         }
+        // a page after a page token: its entries' positions follow on from the first's
+        String token = ok(BASE + "?queue_type=PROCESSOR&limit=11").at("/payload/page_info/next_page_token").asText();
+        JsonNode next = ok(BASE + "?queue_type=PROCESSOR&limit=2&page_token=" + token).at("/payload/list");
+        assertEquals(Math.round(12 * 909 / 450.0), next.get(0).get("estimated_wait_seconds").asLong());
+        assertEquals(Math.round(13 * 909 / 450.0), next.get(1).get("estimated_wait_seconds").asLong());
     }
 
     @Test

@@ -118,7 +118,9 @@ class ListCallTest {
         }
         JsonNode body = ok(LIST + "?queue_type=PROCESSOR");
         assertEquals(List.of(14L, 11L, 8L, 5L, 2L, 13L, 10L, 7L, 4L, 1L), ids(body));
-        assertEquals(JSON.readTree("{\"offset\":0,\"limit\":10,\"total\":15}"), body.at("/payload/page_info"));
+        ObjectNode pageInfo = (ObjectNode) body.at("/payload/page_info");
+        assertTrue(pageInfo.remove("next_page_token").isTextual(), "5 more follow: " + pageInfo);
+        assertEquals(JSON.readTree("{\"offset\":0,\"limit\":10,\"total\":15}"), pageInfo);
     }
 
     @Test
