@@ -115,56 +115,67 @@ public final class QueueReader {
             while (page.size() < query.limit() && walk.hasNext()) {
                 page.add(walk.next());
             }
-            // the whole queue: the entries listed have consecutive positions, from the offset's or the first's
-            long first = after == null || page.isEmpty() ? query.offset() + 1L : queue.ahead(page.get(0)) + 1;
             return new Page(List.copyOf(page), queue.size(), after == null ? query.offset() : null, query.limit(),
-                    walk.hasNext(), waits(first, page.size(), queue.pace(now)));
+                    walk.hasNext(), waits(queue, query, page, now));
         }
-        FilterField driving = null; // the most selective indexed filter: its index is what the page walks
-        long drivingCount = Long.MAX_VALUE;
-        for (Map.Entry<FilterField, Object> filter : filters.entrySet()) {
-            if (filter.getKey().indexed()) {
-                long count = queue.count(filter.getKey(), filter.getValue());
-                if (count < drivingCount) {
-                    drivingCount = count;
-                    driving = filter.getKey();
-                }
-            }
-        }
-        Filters check = query.filters(); // what each entry of the walk must match; null: every one does
-        OptionalLong total = OptionalLong.empty(); // read where the view keeps it, else counted along the walk
-        if (filters.size() == 1) {
-            Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
-            if (driving != null) {
-                check = null; // every entry of the index matches
-                total = OptionalLong.of(drivingCount);
-            } else if (only.getKey().counted()) {
-                total = OptionalLong.of(queue.count(only.getKey(), only.getValue()));
-            }
-        } else if (driving != null && filters.size() == 2) { // an indexed filter and another: the pair's count if kept
-            for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
-                if (other.getKey() != driving && other.getKey().counted()) {
-                    total = queue.count(driving, filters.get(driving), other.getKey(), other.getValue());
-                }
-            }
-        }
-        Object value = driving == null ? null : filters.get(driving);
+        Plan plan = Plan.of(queue, query.filters(), filters);
         if (after == null) {
-            return fromOffset(walk(queue, driving, value, null), check, query, total);
+            return fromOffset(plan.walk(queue, null), plan.check(), query, plan.total());
         }
-        if (total.isPresent()) { // seek the place
-            return afterPlace(walk(queue, driving, value, after), null, check, query, total);
+        if (plan.total().isPresent()) { // seek the place
+            return afterPlace(plan.walk(queue, after), null, plan.check(), query, plan.total());
         }
         // the total is counted on a walk from the head: the page starts once it is past the place
-        return afterPlace(walk(queue, driving, value, null), after, check, query, total);
+        return afterPlace(plan.walk(queue, null), after, plan.check(), query, plan.total());
     }
 
-    /** The queue, or the index of a value, in queue order: from the head, or strictly after a place. */
-    private static Iterator<Entry> walk(QueueRead queue, FilterField driving, Object value, OrderKey after) {
-        if (driving == null) {
-            return after == null ? queue.from(0) : queue.after(after);
+    /**
+     * How a filtered page is read: the index of its most selective indexed filter (driving, null: the queue itself)
+     * is walked, each entry checked against the filters (check; null when every entry of the index matches), and the
+     * total read where the view keeps it (else empty: counted along the walk).
+     */
+    private record Plan(FilterField driving, Object value, Filters check, OptionalLong total) {
+
+        static Plan of(QueueRead queue, Filters asked, Map<FilterField, Object> filters) {
+            FilterField driving = null;
+            long drivingCount = Long.MAX_VALUE;
+            for (Map.Entry<FilterField, Object> filter : filters.entrySet()) {
+                if (filter.getKey().indexed()) {
+                    long count = queue.count(filter.getKey(), filter.getValue());
+                    if (count < drivingCount) {
+                        drivingCount = count;
+                        driving = filter.getKey();
+                    }
+                }
+            }
+            Object value = driving == null ? null : filters.get(driving);
+            if (filters.size() == 1) {
+                Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
+                if (driving != null) { // every entry of the index matches
+                    return new Plan(driving, value, null, OptionalLong.of(drivingCount));
+                }
+                if (only.getKey().counted()) {
+                    return new Plan(null, null, asked, OptionalLong.of(queue.count(only.getKey(), only.getValue())));
+                }
+            }
+            if (driving != null && filters.size() == 2) { // an indexed filter and another: the pair's count if kept
+                for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
+                    if (other.getKey() != driving && other.getKey().counted()) {
+                        return new Plan(driving, value, asked,
+                                queue.count(driving, value, other.getKey(), other.getValue()));
+                    }
+                }
+            }
+            return new Plan(driving, value, asked, OptionalLong.empty());
         }
-        return after == null ? queue.matching(driving, value) : queue.matchingAfter(driving, value, after);
+
+        /** The queue, or the index of the driving value, in queue order: from the head, or strictly after a place. */
+        Iterator<Entry> walk(QueueRead queue, OrderKey after) {
+            if (driving == null) {
+                return after == null ? queue.from(0) : queue.after(after);
+            }
+            return after == null ? queue.matching(driving, value) : queue.matchingAfter(driving, value, after);
+        }
     }
 
     /**
@@ -222,14 +233,19 @@ public final class QueueReader {
         return new Page(List.copyOf(page), knownTotal.orElse(matched), null, query.limit(), more, List.of());
     }
 
-    /** The estimated waits of consecutive positions from the first, at this pace; none without one. */
-    private static List<WaitEstimate> waits(long firstPosition, int count, DispatchRate pace) {
-        if (pace == null) {
+    /**
+     * The estimated waits of a page of the whole queue, whose entries have consecutive positions: from the offset's,
+     * or the first entry's after a page token. None when the queue has no pace.
+     */
+    private static List<WaitEstimate> waits(QueueRead queue, ListQuery query, List<Entry> page, long now) {
+        DispatchRate pace = queue.pace(now);
+        if (pace == null || page.isEmpty()) {
             return List.of();
         }
-        List<WaitEstimate> waits = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            waits.add(WaitEstimate.at(firstPosition + i, pace));
+        long first = query.after() == null ? query.offset() + 1L : queue.ahead(page.get(0)) + 1;
+        List<WaitEstimate> waits = new ArrayList<>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            waits.add(WaitEstimate.at(first + i, pace));
         }
         return List.copyOf(waits);
     }
