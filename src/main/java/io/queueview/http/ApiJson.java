@@ -6,7 +6,7 @@ import io.queueview.query.ClusterState;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
 import io.queueview.query.ViewFreshness;
-import io.queueview.queue.Entry;
+import io.queueview.query.WaitEstimate;
 import io.queueview.queue.EntryJson;
 import io.queueview.queue.JsonObject;
 import java.io.IOException;
@@ -21,19 +21,28 @@ final class ApiJson {
     private ApiJson() {
     }
 
-    /** {"payload": {"list": [...], "page_info": {...}}, "meta_info": {"current_time": "...Z"}} */
-    static byte[] page(Page page, Meta meta) {
+    /**
+     * {"payload": {"list": [...], "page_info": {"offset", "limit", "total", "next_page_token"}}, "meta_info": {...}}:
+     * no offset after a page token, no next_page_token (null) when nothing follows.
+     */
+    static byte[] page(Page page, String nextPageToken, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeObjectFieldStart("payload");
             json.writeArrayFieldStart("list");
-            for (Entry entry : page.entries()) {
-                EntryJson.write(json, entry);
+            for (int i = 0; i < page.entries().size(); i++) {
+                WaitEstimate wait = page.waits().isEmpty() ? null : page.waits().get(i);
+                EntryJson.write(json, page.entries().get(i), fields -> estimate(fields, wait));
             }
             json.writeEndArray();
             json.writeObjectFieldStart("page_info");
-            json.writeNumberField("offset", page.offset());
+            if (page.offset() != null) { // a page after a page token starts at a place, not a counted offset
+                json.writeNumberField("offset", page.offset());
+            }
             json.writeNumberField("limit", page.limit());
             json.writeNumberField("total", page.total());
+            if (nextPageToken != null) {
+                json.writeStringField("next_page_token", nextPageToken);
+            }
             json.writeEndObject();
             json.writeEndObject();
             metaInfo(json, meta);
@@ -60,16 +69,29 @@ final class ApiJson {
         json.writeEndObject();
     }
 
-    /** {"payload": {entry fields, "position": n, "queue_total": m}, "meta_info": {...}} */
+    /**
+     * {"payload": {entry fields, "position": n, "queue_total": m, and when the queue has a pace
+     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"}, "meta_info": {...}}
+     */
     static byte[] position(EntryPosition position, Meta meta) {
         return JsonObject.bytes(json -> {
             json.writeFieldName("payload");
             EntryJson.write(json, position.entry(), fields -> {
                 fields.writeNumberField("position", position.position());
                 fields.writeNumberField("queue_total", position.queueTotal());
+                estimate(fields, position.estimate());
             });
             metaInfo(json, meta);
         });
+    }
+
+    /** An entry's estimated wait and its basis; nothing when there is none (additive fields, left out, not null). */
+    private static void estimate(JsonGenerator json, WaitEstimate wait) throws IOException {
+        if (wait != null) {
+            json.writeNumberField("estimated_wait_seconds", wait.waitSeconds());
+            json.writeNumberField("dispatch_rate_per_minute", wait.dispatchesPerMinute());
+            json.writeNumberField("estimate_window_seconds", wait.windowSeconds());
+        }
     }
 
     /** {"payload": {"queue_type", "ids", "priority"}, "meta_info": {...}} */

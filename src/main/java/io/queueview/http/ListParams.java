@@ -42,7 +42,16 @@ final class ListParams {
                 text("data_id"), text("processor_name"), clusterType, clusterId);
         int limit = integer("limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
         int offset = integer("offset", 0, 0, Integer.MAX_VALUE);
-        return new ListQuery(new QueueId(projectId, queueType), filters, limit, offset);
+        QueueId queue = new QueueId(projectId, queueType);
+        String pageToken = text("page_token");
+        if (pageToken == null) {
+            return new ListQuery(queue, filters, limit, offset);
+        }
+        if (text("offset") != null) {
+            throw ApiError.badRequest("offset and page_token cannot be combined: a page token continues after the "
+                    + "last entry of the page it came with, an offset counts entries from the head; give one of them");
+        }
+        return new ListQuery(queue, filters, limit, 0, PageToken.read(pageToken, queue, filters));
     }
 
     private QueueType queueType() {

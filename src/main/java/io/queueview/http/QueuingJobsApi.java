@@ -9,6 +9,7 @@ import io.queueview.command.SetPriority;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.OwnedElsewhere;
+import io.queueview.query.Page;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ViewFreshness;
@@ -49,14 +50,23 @@ final class QueuingJobsApi {
         this.changes = changes;
     }
 
-    /** GET list: one page of a queue, in queue order, with the total of the entries that match the filters. */
+    /**
+     * GET list: one page of a queue, in queue order, with the total of the entries that match the filters, and when
+     * more follow the token of the page after it.
+     */
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        ApiServer.json(ctx, 200, ApiJson.page(reader.list(query), meta(ctx, query.queue())));
+        Page page = reader.list(query, clock.instant());
+        String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
+                query.filters()).text() : null;
+        ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, query.queue())));
     }
 
-    /** GET one entry: its fields, its position (1 = next to be served) and the queue's total. */
+    /**
+     * GET one entry: its fields, its position (1 = next to be served), the queue's total, and how long it may wait
+     * at the queue's pace up to now (this instance's clock: the owner's, for a forwarded call).
+     */
     void position(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         if (PathParams.entryIdIs(ctx, "batch-update")) {
@@ -65,7 +75,7 @@ final class QueuingJobsApi {
         long id = PathParams.entryId(ctx);
         QueueType type = ListParams.queueType(ctx.queryParamMap());
         QueueId queue = new QueueId(projectId, type);
-        EntryPosition position = reader.entry(queue, id)
+        EntryPosition position = reader.entry(queue, id, clock.instant())
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
     }
@@ -173,7 +183,7 @@ final class QueuingJobsApi {
      */
     private Optional<EntryPosition> positionAfter(MoveEntry move) {
         try {
-            return reader.entry(move.queue(), move.id());
+            return reader.entry(move.queue(), move.id(), clock.instant());
         } catch (OwnedElsewhere | QueueUnavailable moved) {
             return Optional.empty();
         }

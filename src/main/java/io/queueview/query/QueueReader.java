@@ -1,7 +1,9 @@
 package io.queueview.query;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
+import io.queueview.store.DispatchRate;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueDepth;
 import io.queueview.store.QueueRead;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * needs: the whole queue from an offset skips priorities and rank_stamp blocks by their counts; a filtered page
  * walks the index of its most selective indexed filter, or the queue itself when it filters only by common
  * values; a total is read where one filter is indexed or counted, or an indexed one and a counted one, and counted
- * along the walk otherwise.
+ * along the walk otherwise. A page after a place (a page token) seeks it in the same queue or index.
  */
 public final class QueueReader {
 
@@ -63,7 +65,12 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Page list(ListQuery query) {
-        return read(query.queue(), queue -> page(queue, query));
+        return list(query, Instant.now());
+    }
+
+    /** As {@link #list(ListQuery)}, with estimated waits by the queue's pace up to now. */
+    public Page list(ListQuery query, Instant now) {
+        return read(query.queue(), queue -> page(queue, query, now.toEpochMilli()));
     }
 
     /**
@@ -72,10 +79,19 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Optional<EntryPosition> entry(QueueId queue, long id) {
+        return entry(queue, id, Instant.now());
+    }
+
+    /** As {@link #entry(QueueId, long)}, with the estimated wait by the queue's pace up to now. */
+    public Optional<EntryPosition> entry(QueueId queue, long id, Instant now) {
         return read(queue, entries -> {
             Entry entry = entries.entry(id);
-            return entry == null ? Optional.empty()
-                    : Optional.of(new EntryPosition(entry, entries.ahead(entry) + 1, entries.size()));
+            if (entry == null) {
+                return Optional.empty();
+            }
+            long position = entries.ahead(entry) + 1;
+            return Optional.of(new EntryPosition(entry, position, entries.size(),
+                    WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
         });
     }
 
@@ -91,54 +107,83 @@ public final class QueueReader {
         }
     }
 
-    private static Page page(QueueRead queue, ListQuery query) {
+    private static Page page(QueueRead queue, ListQuery query, long now) {
         Map<FilterField, Object> filters = query.filters().byField();
+        OrderKey after = query.after();
         if (filters.isEmpty()) {
+            Iterator<Entry> walk = after == null ? queue.from(query.offset()) : queue.after(after);
             List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
-            Iterator<Entry> walk = queue.from(query.offset());
             while (page.size() < query.limit() && walk.hasNext()) {
                 page.add(walk.next());
             }
-            return new Page(List.copyOf(page), queue.size(), query.offset(), query.limit());
+            return new Page(List.copyOf(page), queue.size(), after == null ? query.offset() : null, query.limit(),
+                    walk.hasNext(), waits(queue, query, page, now));
         }
-        FilterField driving = null; // the most selective indexed filter: its index is what the page walks
-        long drivingCount = Long.MAX_VALUE;
-        for (Map.Entry<FilterField, Object> filter : filters.entrySet()) {
-            if (filter.getKey().indexed()) {
-                long count = queue.count(filter.getKey(), filter.getValue());
-                if (count < drivingCount) {
-                    drivingCount = count;
-                    driving = filter.getKey();
-                }
-            }
+        Plan plan = Plan.of(queue, query.filters(), filters);
+        if (after == null) {
+            return fromOffset(plan.walk(queue, null), plan.check(), query, plan.total());
         }
-        Iterator<Entry> walk = driving != null ? queue.matching(driving, filters.get(driving)) : queue.from(0);
-        if (filters.size() == 1) {
-            Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
-            if (driving != null) {
-                return window(walk, null, query, OptionalLong.of(drivingCount)); // every entry of the index matches
-            }
-            if (only.getKey().counted()) {
-                return window(walk, query.filters(), query,
-                        OptionalLong.of(queue.count(only.getKey(), only.getValue())));
-            }
+        if (plan.total().isPresent()) { // seek the place
+            return afterPlace(plan.walk(queue, after), null, plan.check(), query, plan.total());
         }
-        if (driving != null && filters.size() == 2) { // an indexed filter and another: read the pair's count if kept
-            for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
-                if (other.getKey() != driving && other.getKey().counted()) {
-                    return window(walk, query.filters(), query,
-                            queue.count(driving, filters.get(driving), other.getKey(), other.getValue()));
-                }
-            }
-        }
-        return window(walk, query.filters(), query, OptionalLong.empty());
+        // the total is counted on a walk from the head: the page starts once it is past the place
+        return afterPlace(plan.walk(queue, null), after, plan.check(), query, plan.total());
     }
 
     /**
-     * The page of the entries of a walk that match (all of them when filters is null); the total is given, or
-     * counted to the end of the walk when it is not known.
+     * How a filtered page is read: the index of its most selective indexed filter (driving, null: the queue itself)
+     * is walked, each entry checked against the filters (check; null when every entry of the index matches), and the
+     * total read where the view keeps it (else empty: counted along the walk).
      */
-    private static Page window(Iterator<Entry> walk, Filters filters, ListQuery query, OptionalLong knownTotal) {
+    private record Plan(FilterField driving, Object value, Filters check, OptionalLong total) {
+
+        static Plan of(QueueRead queue, Filters asked, Map<FilterField, Object> filters) {
+            FilterField driving = null;
+            long drivingCount = Long.MAX_VALUE;
+            for (Map.Entry<FilterField, Object> filter : filters.entrySet()) {
+                if (filter.getKey().indexed()) {
+                    long count = queue.count(filter.getKey(), filter.getValue());
+                    if (count < drivingCount) {
+                        drivingCount = count;
+                        driving = filter.getKey();
+                    }
+                }
+            }
+            Object value = driving == null ? null : filters.get(driving);
+            if (filters.size() == 1) {
+                Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
+                if (driving != null) { // every entry of the index matches
+                    return new Plan(driving, value, null, OptionalLong.of(drivingCount));
+                }
+                if (only.getKey().counted()) {
+                    return new Plan(null, null, asked, OptionalLong.of(queue.count(only.getKey(), only.getValue())));
+                }
+            }
+            if (driving != null && filters.size() == 2) { // an indexed filter and another: the pair's count if kept
+                for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
+                    if (other.getKey() != driving && other.getKey().counted()) {
+                        return new Plan(driving, value, asked,
+                                queue.count(driving, value, other.getKey(), other.getValue()));
+                    }
+                }
+            }
+            return new Plan(driving, value, asked, OptionalLong.empty());
+        }
+
+        /** The queue, or the index of the driving value, in queue order: from the head, or strictly after a place. */
+        Iterator<Entry> walk(QueueRead queue, OrderKey after) {
+            if (driving == null) {
+                return after == null ? queue.from(0) : queue.after(after);
+            }
+            return after == null ? queue.matching(driving, value) : queue.matchingAfter(driving, value, after);
+        }
+    }
+
+    /**
+     * The page at the query's offset among the entries of a walk that match (all of them when check is null); the
+     * total is given, or counted to the end of the walk when it is not known.
+     */
+    private static Page fromOffset(Iterator<Entry> walk, Filters check, ListQuery query, OptionalLong knownTotal) {
         long end = (long) query.offset() + query.limit();
         // with a known total the walk stops after the page; otherwise it goes on, counting
         long stopAt = knownTotal.isPresent() ? Math.min(end, knownTotal.getAsLong()) : Long.MAX_VALUE;
@@ -146,7 +191,7 @@ public final class QueueReader {
         long matched = 0;
         while (walk.hasNext() && matched < stopAt) {
             Entry entry = walk.next();
-            if (filters != null && !filters.matches(entry)) {
+            if (check != null && !check.matches(entry)) {
                 continue;
             }
             if (matched >= query.offset() && matched < end) {
@@ -154,6 +199,55 @@ public final class QueueReader {
             }
             matched++;
         }
-        return new Page(List.copyOf(page), knownTotal.orElse(matched), query.offset(), query.limit());
+        long total = knownTotal.orElse(matched);
+        return new Page(List.copyOf(page), total, query.offset(), query.limit(), end < total, List.of());
+    }
+
+    /**
+     * The page of the matching entries of a walk strictly after the query's place: a walk that starts after it, or
+     * one from the head that passes it (skipUntilPast, to count the total on the way: it goes on to its end). A walk
+     * with a known total stops at the first match past the page, which says that more follow.
+     */
+    private static Page afterPlace(Iterator<Entry> walk, OrderKey skipUntilPast, Filters check, ListQuery query,
+                                   OptionalLong knownTotal) {
+        List<Entry> page = new ArrayList<>(Math.min(query.limit(), PAGE_CAPACITY));
+        long matched = 0;
+        boolean more = false;
+        while (walk.hasNext()) {
+            Entry entry = walk.next();
+            if (check != null && !check.matches(entry)) {
+                continue;
+            }
+            matched++;
+            if (skipUntilPast != null && !skipUntilPast.isBefore(entry)) {
+                continue;
+            }
+            if (page.size() < query.limit()) {
+                page.add(entry);
+            } else {
+                more = true;
+                if (knownTotal.isPresent()) {
+                    break;
+                }
+            }
+        }
+        return new Page(List.copyOf(page), knownTotal.orElse(matched), null, query.limit(), more, List.of());
+    }
+
+    /**
+     * The estimated waits of a page of the whole queue, whose entries have consecutive positions: from the offset's,
+     * or the first entry's after a page token. None when the queue has no pace.
+     */
+    private static List<WaitEstimate> waits(QueueRead queue, ListQuery query, List<Entry> page, long now) {
+        DispatchRate pace = queue.pace(now);
+        if (pace == null || page.isEmpty()) {
+            return List.of();
+        }
+        long first = query.after() == null ? query.offset() + 1L : queue.ahead(page.get(0)) + 1;
+        List<WaitEstimate> waits = new ArrayList<>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            waits.add(WaitEstimate.at(first + i, pace));
+        }
+        return List.copyOf(waits);
     }
 }

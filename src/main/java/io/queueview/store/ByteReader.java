@@ -38,17 +38,22 @@ public final class ByteReader {
     }
 
     public String getString() {
-        int length = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = getByte();
-            length |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-        }
+        int length = getVarInt();
         String value = new String(bytes, position, length, StandardCharsets.UTF_8);
         position += length;
         return value;
+    }
+
+    /** What {@link ByteWriter#putVarInt} wrote. */
+    public int getVarInt() {
+        int value = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = getByte();
+            value |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
     }
 
     public int position() {

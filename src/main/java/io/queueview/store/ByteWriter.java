@@ -52,13 +52,20 @@ public final class ByteWriter {
     /** A string as its UTF-8 length (variable-length int) and bytes. */
     public ByteWriter putString(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        int length = utf8.length;
-        while ((length & ~0x7F) != 0) {
-            putByte((length & 0x7F) | 0x80);
-            length >>>= 7;
+        return putVarInt(utf8.length).putBytes(utf8);
+    }
+
+    /** A non-negative int in 1 byte up to 127, 2 up to 16,383, and so on: 7 bits a byte, low bits first. */
+    public ByteWriter putVarInt(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a variable-length int is never negative: " + value);
         }
-        putByte(length);
-        return putBytes(utf8);
+        int rest = value;
+        while ((rest & ~0x7F) != 0) {
+            putByte((rest & 0x7F) | 0x80);
+            rest >>>= 7;
+        }
+        return putByte(rest);
     }
 
     public byte[] toBytes() {

@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import java.util.Iterator;
 import java.util.OptionalLong;
@@ -13,10 +14,12 @@ import java.util.OptionalLong;
 public final class QueueRead {
 
     private final QueueView view;
+    private final Dispatches dispatches;
     private boolean open = true;
 
-    QueueRead(QueueView view) {
+    QueueRead(QueueView view, Dispatches dispatches) {
         this.view = view;
+        this.dispatches = dispatches;
     }
 
     void close() {
@@ -73,10 +76,31 @@ public final class QueueRead {
         return guarded(view.from(offset));
     }
 
+    /** The entries in queue order strictly after a place (queued there or not): where a page token continues. */
+    public Iterator<Entry> after(OrderKey place) {
+        checkOpen();
+        return guarded(view.walkAfter(place));
+    }
+
+    /** The entries with this value of an indexed field strictly after a place, in queue order. */
+    public Iterator<Entry> matchingAfter(FilterField field, Object value, OrderKey place) {
+        checkOpen();
+        return guarded(view.matchingAfter(field, value, place));
+    }
+
     /** How many entries come before this queued one. */
     public long ahead(Entry entry) {
         checkOpen();
         return view.ahead(entry);
+    }
+
+    /**
+     * The queue's pace over the window that ends at now (epoch ms); null when it has not dispatched enough in it to
+     * tell ({@link Dispatches#rate}).
+     */
+    public DispatchRate pace(long now) {
+        checkOpen();
+        return dispatches == null ? null : dispatches.rate(now);
     }
 
     private void checkOpen() {

@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import io.queueview.queue.Entry;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
 import java.util.Arrays;
@@ -125,11 +126,12 @@ public final class QueueView implements QueueOrder {
 
     /**
      * Runs a query under the read lock: whatever it reads of this view is of one moment. The {@link QueueRead} it
-     * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock.
+     * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock. The queue's dispatches
+     * (null when not watched) come along: they are immutable, read as they were when the query began.
      */
-    <T> T read(Function<QueueRead, T> query) {
+    <T> T read(Dispatches dispatches, Function<QueueRead, T> query) {
         lock.readLock().lock();
-        QueueRead read = new QueueRead(this);
+        QueueRead read = new QueueRead(this, dispatches);
         try {
             return query.apply(read);
         } finally {
@@ -233,6 +235,20 @@ public final class QueueView implements QueueOrder {
         return Collections.emptyIterator();
     }
 
+    /** The entries in queue order strictly after a place, queued there or not. */
+    Iterator<Entry> walkAfter(OrderKey place) {
+        return order.tailSet(probe(place), false).iterator();
+    }
+
+    /** The entries with this value of an indexed field strictly after a place, in queue order. */
+    Iterator<Entry> matchingAfter(FilterField field, Object value, OrderKey place) {
+        if (!field.indexed()) {
+            throw new IllegalArgumentException(field + " is not indexed");
+        }
+        Matches matches = indexes[field.ordinal()].get(value);
+        return matches == null ? Collections.emptyIterator() : matches.after(probe(place));
+    }
+
     /** How many entries come before this queued one. */
     long ahead(Entry entry) {
         int slot = slot(entry.priority());
@@ -277,8 +293,13 @@ public final class QueueView implements QueueOrder {
 
     /** A key that sorts before every entry of this priority whose rank_stamp is at least the given one. */
     private Entry probe(int priority, long rankStamp) {
-        return new Entry(queue, Long.MIN_VALUE, 0, priority, rankStamp, null, null, null, null, null, null, null,
-                null, null, null);
+        return probe(new OrderKey(priority, rankStamp, Long.MIN_VALUE));
+    }
+
+    /** A key that sorts where an entry at this place would. */
+    private Entry probe(OrderKey place) {
+        return new Entry(queue, place.id(), 0, place.priority(), place.rankStamp(), null, null, null, null, null, null,
+                null, null, null, null);
     }
 
     /** The highest priority comes first in queue order. */
@@ -358,6 +379,16 @@ public final class QueueView implements QueueOrder {
 
         Iterator<Entry> iterator() {
             return many != null ? many.iterator() : Arrays.asList(few).subList(0, size).iterator();
+        }
+
+        /** The entries strictly after the probe's place. */
+        Iterator<Entry> after(Entry probe) {
+            if (many != null) {
+                return many.tailSet(probe, false).iterator();
+            }
+            int at = Arrays.binarySearch(few, 0, size, probe, Entry.QUEUE_ORDER);
+            int from = at >= 0 ? at + 1 : -at - 1;
+            return Arrays.asList(few).subList(from, size).iterator();
         }
     }
 

@@ -59,6 +59,8 @@ public final class QueueViewStore implements StateStore {
 
     private final String name;
     private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
+    /** Kept apart from the views: a queue that empties keeps its pace. */
+    private final Map<QueueId, Dispatches> dispatches = new ConcurrentHashMap<>();
     private final TextValues texts = new TextValues();
     private volatile boolean open;
     /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
@@ -76,7 +78,7 @@ public final class QueueViewStore implements StateStore {
         public Map<QueueId, QueueDepth> depths() {
             Map<QueueId, QueueDepth> depths = new HashMap<>();
             if (open && complete) {
-                views.forEach((queue, view) -> view.read(read -> read.oldestRankStamp().stream()
+                views.forEach((queue, view) -> view.read(null, read -> read.oldestRankStamp().stream()
                         .mapToObj(oldest -> new QueueDepth(read.size(), oldest)).findFirst())
                         .ifPresent(depth -> depths.put(queue, depth)));
             }
@@ -159,6 +161,11 @@ public final class QueueViewStore implements StateStore {
         return removed;
     }
 
+    /** The queue's dispatches as the counters store now holds them. */
+    public void putDispatches(QueueId queue, Dispatches recent) {
+        dispatches.put(queue, recent);
+    }
+
     /** The projector has applied a record of this timestamp (epoch ms): what the view reflects now. */
     public void applied(long timestamp) {
         appliedUntil = timestamp;
@@ -173,6 +180,7 @@ public final class QueueViewStore implements StateStore {
         complete = false;
         appliedUntil = NOTHING_APPLIED;
         views.clear();
+        dispatches.clear();
         texts.clear();
     }
 
@@ -182,6 +190,12 @@ public final class QueueViewStore implements StateStore {
     public QueueView view(QueueId queue) {
         checkOpen();
         return views.get(queue);
+    }
+
+    /** The queue's dispatches, or null when it is not watched yet; for the stream thread. */
+    public Dispatches dispatches(QueueId queue) {
+        checkOpen();
+        return dispatches.get(queue);
     }
 
     /** The queued entry, or null; for the stream thread. */
@@ -203,7 +217,8 @@ public final class QueueViewStore implements StateStore {
             throw new InvalidStateStoreException("the view of this partition is being rebuilt");
         }
         QueueView view = views.get(queue);
-        return (view != null ? view : new QueueView(queue)).read(query); // an empty queue when nothing is queued
+        // an empty queue when nothing is queued
+        return (view != null ? view : new QueueView(queue)).read(dispatches.get(queue), query);
     }
 
     private void checkOpen() {

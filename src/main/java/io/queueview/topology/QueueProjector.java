@@ -49,6 +49,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private static final Duration LONGEST_SWEEP_INTERVAL = Duration.ofMinutes(1);
     /** How long a command's outcome stays readable for its caller (who waits seconds at most). */
     static final Duration OUTCOME_RETENTION = Duration.ofMinutes(10);
+    /** The removal reason the estimated wait counts: the scheduler handed the entry to a cluster. */
+    private static final String DISPATCHED = "DISPATCHED";
 
     private final Duration markerTtl;
     private final String commandsTopic;
@@ -116,6 +118,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     // ---- events ----
 
     private void applyEvent(Record<byte[], byte[]> record, QueueEvent event) {
+        state.watch(event.queue(), record.timestamp());
         QueuedEntry queued = state.get(event.queue(), event.id());
         RemovalMarker marker = queued == null ? markerOf(markerKey(event)) : null;
         if (isStale(event, queued, marker)) {
@@ -146,6 +149,10 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
             }
             if (queued != null) {
                 state.remove(event.queue(), event.id());
+                if (DISPATCHED.equals(dequeued.reason())) {
+                    // by record time, not this machine's clock: a replay counts the same dispatches at the same times
+                    state.dispatched(event.queue(), record.timestamp());
+                }
                 publish(record, ChangeJson.removal(dequeued));
             }
             if (queued != null || event.version() != null) { // a removal, or the marker of one before its entry

@@ -2,6 +2,7 @@ package io.queueview.topology;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
+import io.queueview.store.Dispatches;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
@@ -20,8 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The projector's view of its stores: an entry is written to the entries store (one logged write, keyed by queue
- * and id) and to the view in memory at once, so the two never disagree; {@link #rebuildView} puts the entries back
- * into memory when a task starts.
+ * and id) and to the view in memory at once, so the two never disagree, and likewise a queue's dispatches to the
+ * counters store and the view; {@link #rebuildView} puts both back into memory when a task starts.
  */
 final class QueueState {
 
@@ -57,6 +58,15 @@ final class QueueState {
                 read++;
             }
             putInOrder(queued);
+        }
+        try (KeyValueIterator<Bytes, byte[]> all = counters.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, byte[]> next = all.next();
+                Dispatches dispatches = QueueCounters.fromBytes(next.value).dispatches();
+                if (dispatches != null) {
+                    view.putDispatches(QueueKeys.queueOf(next.key.get()), dispatches);
+                }
+            }
         }
         view.markComplete();
         return read;
@@ -101,8 +111,27 @@ final class QueueState {
         return view.remove(queue, id).entry();
     }
 
+    /**
+     * An event of the queue, at this record time: from here on its dispatches are counted. Once per queue (or per
+     * queue last written before dispatches were kept): afterwards the view has them.
+     */
+    void watch(QueueId queue, long at) {
+        if (view.dispatches(queue) == null) {
+            count(queue, counters -> counters.watchedFrom(at));
+        }
+    }
+
+    /** A removal with reason DISPATCHED at this record time, in the same transaction as the removal. */
+    void dispatched(QueueId queue, long at) {
+        count(queue, counters -> counters.plusDispatch(at));
+    }
+
     void count(QueueId queue, UnaryOperator<QueueCounters> change) {
         Bytes key = Bytes.wrap(QueueKeys.queue(queue));
-        counters.put(key, change.apply(QueueCounters.fromBytes(counters.get(key))).toBytes());
+        QueueCounters changed = change.apply(QueueCounters.fromBytes(counters.get(key)));
+        counters.put(key, changed.toBytes());
+        if (changed.dispatches() != null) {
+            view.putDispatches(queue, changed.dispatches());
+        }
     }
 }

@@ -14,12 +14,15 @@ import io.queueview.testing.EventJson;
 import io.queueview.testing.Folders;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.SharedBroker;
+import io.queueview.testing.SimulatedScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +156,32 @@ class QueueViewEndToEndIT {
         }
         after.add(get("/v1.0/p/data/queuing-jobs/23?queue_type=PROCESSOR").get("payload").toString());
         assertEquals(before, after);
+    }
+
+    @Test
+    void theEstimatedWaitIsTheSameAfterARestartAndAfterTheLocalStateIsLost() throws Exception {
+        // Record times ahead of this machine's clock, so the window ends at the last dispatch whenever it is asked
+        // (a clock behind the records' does not end it earlier): the figure does not drift while the test runs.
+        SimulatedScheduler scheduler = new SimulatedScheduler("p", "RESIM",
+                Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(20)));
+        List<SimulatedScheduler.Timed> events = new ArrayList<>(scheduler.enqueue(40));
+        events.addAll(scheduler.removeHeadEvery(Duration.ofSeconds(2), Duration.ofMinutes(20), "DISPATCHED"));
+        SharedBroker.produce(settings.eventsTopic(), "p/RESIM", events);
+        String tenth = "/v1.0/p/data/queuing-jobs/" + scheduler.queued().get(9) + "?queue_type=RESIM";
+        Await.until(VISIBLE_WITHIN, "every dispatch applied", () -> page("p", "RESIM").at("/payload/list/0/id")
+                .asLong() == scheduler.queued().get(0));
+        JsonNode before = get(tenth).get("payload");
+        assertEquals(20, before.get("estimated_wait_seconds").asLong(), before.toString());
+        assertEquals(30.0, before.get("dispatch_rate_per_minute").asDouble());
+
+        app.close();
+        app = startApp();
+        assertEquals(before, get(tenth).get("payload"), "after a restart on the same data folder");
+
+        app.close();
+        Folders.delete(dataDir.resolve("streams")); // restored from the changelogs alone
+        app = startApp();
+        assertEquals(before, get(tenth).get("payload"), "after the local state is lost");
     }
 
     @Test

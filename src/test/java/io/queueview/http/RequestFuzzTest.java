@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.query.Filters;
+import io.queueview.queue.OrderKey;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
 import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A seeded fuzz of the HTTP API: thousands of generated requests over every route, method, parameter, header and
  * body shape — valid ones mutated byte by byte, bad escapes, huge and negative numbers, duplicated parameters,
- * every token, broken JSON — sent as raw bytes. No answer is a 5xx; every error under /v1.0 is the API's error body;
+ * every token, page tokens issued and forged, broken JSON — sent as raw bytes. No answer is a 5xx; every error under /v1.0 is the API's error body;
  * no answer names a class or shows a stack frame; and the service answers correctly afterwards.
  */
 class RequestFuzzTest {
@@ -40,7 +44,20 @@ class RequestFuzzTest {
     private static final String[] TAILS = {"", "/", "/1", "/2", "/-1", "/99999999999999999999", "/batch-update", "/abc",
         "/1/2", "/%u0031", "/1.5", "/0x10", "//", "/batch-update/1"};
     private static final String[] PARAMS = {"queue_type", "job_id", "output_type", "job_type", "data_id",
-        "processor_name", "cluster_type", "cluster_id", "limit", "offset", "x"};
+        "processor_name", "cluster_type", "cluster_id", "limit", "offset", "page_token", "page_token", "x"};
+    /**
+     * page_token values: tokens the API gives out (for p's PROCESSOR queue, unfiltered and filtered, and at the
+     * edges of the order), forged ones (another version, a priority out of range, too short or long, padded, the
+     * standard alphabet's + and /), and any other value.
+     */
+    private static final String[] PAGE_TOKENS = {
+        token(new OrderKey(0, 1_000_001, 1), Filters.NONE), token(new OrderKey(50, Long.MIN_VALUE, Long.MIN_VALUE),
+            Filters.NONE), token(new OrderKey(-50, Long.MAX_VALUE, Long.MAX_VALUE), Filters.NONE),
+        token(new OrderKey(3, 1_000_003, 3), new Filters(null, "DATA_MARK", null, null, null, null, null)),
+        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AX8AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "AQ+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AQ/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AQ%2FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "A".repeat(4_000), "%F0%9F%98%80".repeat(6), "null", "{}"};
     private static final String[] VALUES = {"PROCESSOR", "INTERNAL", "RESIM", "processor", "", "0", "-1", "1", "200",
         "201", "2147483648", "99999999999999999999", "1e3", "DATA_MARK", "CCE", "MODELARTS", "%zz", "%u0041", "%00",
         "a%26b", "%E2%82%AC", "+", "x".repeat(300)};
@@ -97,6 +114,11 @@ class RequestFuzzTest {
             return "a " + answer.status();
         }
         String body = answer.body();
+        String target = new String(request, StandardCharsets.ISO_8859_1).split(" ", 3)[1];
+        if (answer.status() == 200 && (target.equals("/") || target.startsWith("/?"))
+                && answer.headers().getOrDefault("content-type", "").startsWith("text/html")) {
+            return null; // the queue page: the one answer that is HTML by design
+        }
         if (body.contains("Exception") || body.contains("\tat ") || body.contains("at io.") || body.contains("java.")
                 || body.contains("<html")) {
             return "a class name, a stack frame or HTML in " + body;
@@ -127,7 +149,10 @@ class RequestFuzzTest {
         }
         int params = random.nextInt(5);
         for (int p = 0; p < params; p++) {
-            target.append(p == 0 ? '?' : '&').append(pick(random, PARAMS)).append('=').append(pick(random, VALUES));
+            String param = pick(random, PARAMS);
+            String value = param.equals("page_token") && random.nextInt(4) > 0 ? pick(random, PAGE_TOKENS)
+                    : pick(random, VALUES);
+            target.append(p == 0 ? '?' : '&').append(param).append('=').append(value);
         }
         if (random.nextInt(10) == 0) {
             target.append(random.nextBoolean() ? "&&==" : "?%");
@@ -169,6 +194,11 @@ class RequestFuzzTest {
 
     private static void write(ByteArrayOutputStream out, String text) {
         out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A token as the API gives out, for p's PROCESSOR queue with these filters. */
+    private static String token(OrderKey after, Filters filters) {
+        return new PageToken(after, PageToken.binding(new QueueId("p", QueueType.PROCESSOR), filters)).text();
     }
 
     private static String pick(Random random, String[] choices) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.queueview.command.MoveEntry;
 import io.queueview.queue.Entry;
 import io.queueview.queue.MoveOperation;
+import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.EventJson;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Property test of the read side against brute force: whatever the indexes, counts and skips do, a page, its
- * total and a position equal sorting the queue and filtering it — after enqueues, updates, removals and moves
- * that keep the secondary indexes and counts busy.
+ * Property test of the read side against brute force: whatever the indexes, counts and skips do, a page (from an
+ * offset, or after a place in queue order), its total, whether more follow, and a position equal sorting the queue
+ * and filtering it — after enqueues, updates, removals and moves that keep the secondary indexes and counts busy.
  */
 class QueueReaderTest {
 
@@ -64,6 +65,18 @@ class QueueReaderTest {
                 String what = "seed " + seed + ", " + filters + " limit " + limit + " offset " + offset;
                 assertEquals(expected, page.entries(), what);
                 assertEquals(matching.size(), page.total(), what);
+                assertEquals(offset + limit < matching.size(), page.more(), what);
+
+                // the page after a place: an entry's (or a place no entry holds) — what a page token continues from
+                OrderKey after = random.nextBoolean() && !queue.isEmpty()
+                        ? OrderKey.of(queue.get(random.nextInt(queue.size())))
+                        : new OrderKey(random.nextInt(5) - 2, rankStamp(random), random.nextInt(420));
+                List<Entry> following = matching.stream().filter(after::isBefore).toList();
+                Page next = reader.list(new ListQuery(QUEUE, filters, limit, 0, after));
+                String whatNext = "seed " + seed + ", " + filters + " limit " + limit + " after " + after;
+                assertEquals(following.subList(0, Math.min(limit, following.size())), next.entries(), whatNext);
+                assertEquals(matching.size(), next.total(), whatNext);
+                assertEquals(following.size() > limit, next.more(), whatNext);
             }
             for (int at = 0; at < queue.size(); at++) {
                 EntryPosition position = reader.entry(QUEUE, queue.get(at).id()).orElseThrow();

@@ -4,6 +4,8 @@ import static io.queueview.testing.CodecSamples.BARE;
 import static io.queueview.testing.CodecSamples.FULL;
 import static io.queueview.testing.CodecSamples.QUEUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.queueview.queue.Entry;
 import org.junit.jupiter.api.Test;
@@ -34,5 +36,35 @@ class CodecTest {
         }
         assertEquals(new RemovalMarker(8, 9), RemovalMarker.fromBytes(new RemovalMarker(8, 9).toBytes()));
         assertEquals(new QueueCounters(2, 3), QueueCounters.fromBytes(new QueueCounters(2, 3).toBytes()));
+    }
+
+    @Test
+    void countersWithDispatchesReadBackEqual() {
+        Dispatches dispatches = Dispatches.watchedFrom(1_000).plus(5_000).plus(5_001).plus(61_000).plus(4_000);
+        QueueCounters counters = new QueueCounters(2, 3, dispatches);
+        assertEquals(counters, QueueCounters.fromBytes(counters.toBytes()));
+        QueueCounters watched = new QueueCounters(0, 0, Dispatches.watchedFrom(-7));
+        assertEquals(watched, QueueCounters.fromBytes(watched.toBytes()));
+    }
+
+    @Test
+    void countersWrittenBeforeDispatchesWereKeptReadAsCountsWithoutThem() {
+        byte[] before = new ByteWriter(16).putLong(2).putLong(3).toBytes(); // the whole value, then
+        assertEquals(new QueueCounters(2, 3), QueueCounters.fromBytes(before));
+        assertNull(QueueCounters.fromBytes(before).dispatches());
+    }
+
+    @Test
+    void aVersionThatKnowsOnlyTheCountsReadsThemFromAValueWrittenNow() {
+        byte[] now = new QueueCounters(2, 3, Dispatches.watchedFrom(0).plus(10)).toBytes();
+        ByteReader reader = new ByteReader(now, 0); // what QueueCounters.fromBytes read before
+        assertEquals(2, reader.getLong());
+        assertEquals(3, reader.getLong());
+    }
+
+    @Test
+    void refusesDispatchesOfAnUnknownFormat() {
+        byte[] later = new ByteWriter(17).putLong(2).putLong(3).putByte(9).toBytes();
+        assertThrows(IllegalStateException.class, () -> QueueCounters.fromBytes(later));
     }
 }

@@ -4,6 +4,7 @@ import io.queueview.app.EmbeddedKafka;
 import io.queueview.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +62,22 @@ public final class SharedBroker {
     /** A name no other test uses, for topics and application ids. */
     public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Sends a scheduler's events with their record times, all under one key (so in one partition, in order), and
+     * waits until the broker has them all.
+     */
+    public static void produce(String topic, String key, List<SimulatedScheduler.Timed> events) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (SimulatedScheduler.Timed event : events) {
+                producer.send(new ProducerRecord<>(topic, null, event.at().toEpochMilli(),
+                        key.getBytes(StandardCharsets.UTF_8), event.event().bytes()));
+            }
+            producer.flush();
+        }
     }
 
     /** Sends records to a topic with a plain producer and waits until the broker has them all. */

@@ -1,0 +1,171 @@
+package io.queueview.topology;
+
+import static io.queueview.testing.EventJson.dequeued;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.queueview.query.EntryPosition;
+import io.queueview.query.QueueReader;
+import io.queueview.query.WaitEstimate;
+import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
+import io.queueview.store.Dispatches;
+import io.queueview.testing.ProjectorDriver;
+import io.queueview.testing.SimulatedScheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The estimated wait, from a simulated scheduler that dispatches at a known pace in record time: the projector
+ * counts DISPATCHED removals by their record time, and the estimate is the position over that pace in the window
+ * that ends at the time asked for.
+ */
+class EstimatedWaitTest {
+
+    private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
+    /** On a 10 s step, so the windows below are whole. */
+    private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dataDir;
+    private ProjectorDriver driver;
+    private QueueReader reader;
+    private SimulatedScheduler scheduler;
+
+    @BeforeEach
+    void start() {
+        driver = new ProjectorDriver(dataDir);
+        reader = new QueueReader(driver);
+        scheduler = new SimulatedScheduler("p", "PROCESSOR", START);
+        send(scheduler.enqueue(40));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void estimatesTheWaitAsThePositionOverTheDispatchPace() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(20), "DISPATCHED")); // 30 a minute
+
+        WaitEstimate tenth = estimateAt(10, scheduler.now());
+        assertEquals(30.0, tenth.dispatchesPerMinute());
+        assertEquals(900, tenth.windowSeconds()); // the last 15 minutes: 450 dispatches
+        assertEquals(20, tenth.waitSeconds());
+        assertEquals(2, estimateAt(1, scheduler.now()).waitSeconds());
+        assertEquals(80, estimateAt(40, scheduler.now()).waitSeconds());
+    }
+
+    @Test
+    void givesNoEstimateBelowTheLeastDispatchesInTheWindow() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, TWO_SECONDS.multipliedBy(Dispatches.MIN_DISPATCHES - 1),
+                "DISPATCHED"));
+        assertNull(estimateAt(1, scheduler.now()), "9 dispatches");
+
+        send(scheduler.removeHeadEvery(TWO_SECONDS, TWO_SECONDS, "DISPATCHED"));
+        // 10 in the 20 s since the queue's first event; the window is a minute at least, so 10 a minute
+        WaitEstimate tenth = estimateAt(10, scheduler.now());
+        assertEquals(10.0, tenth.dispatchesPerMinute());
+        assertEquals(60, tenth.windowSeconds());
+        assertEquals(60, tenth.waitSeconds());
+    }
+
+    @Test
+    void aWatchedQueueOfLessThanTheWindowIsNotTakenForASlowOne() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(5), "DISPATCHED"));
+        // watched since its first event, 5 minutes ago: 150 dispatches over 5 minutes, not over 15
+        WaitEstimate tenth = estimateAt(10, scheduler.now());
+        assertEquals(30.0, tenth.dispatchesPerMinute());
+        assertEquals(300, tenth.windowSeconds());
+    }
+
+    @Test
+    void countsOnlyRemovalsWithReasonDispatched() {
+        for (int minute = 0; minute < 20; minute++) {
+            send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofSeconds(20), "DISPATCHED"));
+            send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofSeconds(10), "CANCELLED"));
+            send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofSeconds(10), "FAILED"));
+            send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofSeconds(10), "DELETED"));
+            send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofSeconds(10), null));
+        }
+        // ten DISPATCHED a minute among thirty removals
+        assertEquals(10.0, estimateAt(10, scheduler.now()).dispatchesPerMinute());
+        assertEquals(60, estimateAt(10, scheduler.now()).waitSeconds());
+    }
+
+    @Test
+    void oldDispatchesFallOutOfTheSlidingWindow() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(20), "DISPATCHED")); // 30 a minute
+        send(scheduler.removeHeadEvery(Duration.ofSeconds(10), Duration.ofMinutes(5), "DISPATCHED")); // then 6
+        // the window holds 10 minutes at 30 and 5 at 6: 330 in 15 minutes
+        assertEquals(22.0, estimateAt(10, scheduler.now()).dispatchesPerMinute());
+
+        send(scheduler.removeHeadEvery(Duration.ofSeconds(10), Duration.ofMinutes(10), "DISPATCHED"));
+        WaitEstimate slower = estimateAt(10, scheduler.now());
+        assertEquals(6.0, slower.dispatchesPerMinute());
+        assertEquals(100, slower.waitSeconds());
+    }
+
+    @Test
+    void aQueueThatStopsDispatchingReadsSlowerThenHasNoEstimate() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(20), "DISPATCHED"));
+        Instant last = scheduler.now();
+
+        // the window ends at the time asked for, not at the last dispatch
+        assertEquals(20.0, estimateAt(10, last.plus(Duration.ofMinutes(5))).dispatchesPerMinute());
+        assertEquals(30, estimateAt(10, last.plus(Duration.ofMinutes(5))).waitSeconds());
+        // (last - 18 s, last]: the least that still gives a pace
+        assertEquals(Dispatches.MIN_DISPATCHES * 60.0 / 900, estimateAt(10, last.plusSeconds(880))
+                .dispatchesPerMinute(), 0.01);
+        assertNull(estimateAt(10, last.plusSeconds(890)));
+        assertNull(estimateAt(10, last.plus(Duration.ofHours(1))));
+    }
+
+    @Test
+    void aClockBehindTheRecordsEndsTheWindowAtTheLatestDispatch() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(20), "DISPATCHED"));
+        assertEquals(estimateAt(10, scheduler.now()), estimateAt(10, scheduler.now().minus(Duration.ofHours(1))));
+    }
+
+    @Test
+    void aRemovalAppliedTwiceOrOfAnEntryNotQueuedCountsOnce() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, TWO_SECONDS.multipliedBy(Dispatches.MIN_DISPATCHES - 1),
+                "DISPATCHED"));
+        Instant at = scheduler.now();
+        // delivered again, and the removal of an entry never queued: neither is a dispatch
+        driver.sendAt(at, dequeued("p", "PROCESSOR", 1).with("reason", "DISPATCHED"));
+        driver.sendAt(at, dequeued("p", "PROCESSOR", 4040).with("reason", "DISPATCHED"));
+        assertNull(estimateAt(1, at));
+    }
+
+    @Test
+    void survivesInTheCountersStoreWithTheQueueCounts() {
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(20), "DISPATCHED"));
+        driver.send(io.queueview.testing.EventJson.updated("p", "PROCESSOR", 99_999).with("priority", 1));
+        // the view's figure is what the logged store holds: what a restored task puts back into memory
+        Dispatches stored = driver.counters(QUEUE).dispatches();
+        assertEquals(1, driver.counters(QUEUE).unknownUpdates());
+        assertEquals(stored.rate(scheduler.now().toEpochMilli()).perMinute(),
+                estimateAt(10, scheduler.now()).dispatchesPerMinute());
+    }
+
+    private WaitEstimate estimateAt(int position, Instant now) {
+        long id = scheduler.queued().get(position - 1);
+        EntryPosition entry = reader.entry(QUEUE, id, now).orElseThrow();
+        assertEquals(position, entry.position());
+        return entry.estimate();
+    }
+
+    private void send(List<SimulatedScheduler.Timed> events) {
+        events.forEach(timed -> driver.sendAt(timed.at(), timed.event()));
+    }
+}
