@@ -61,8 +61,12 @@ async function load() {
     const entries = page.payload.list;
     state.total = page.payload.page_info.total;
     state.view = page.meta_info.view || null;
-    const waits = await Promise.all(entries.map((entry) => whereItStands(entry)));
-    render(entries, waits);
+    // unfiltered, the row is the position and the list carries the estimates; filtered, each entry is asked
+    const filtered = Object.values(state.filters).some((value) => value !== "");
+    const where = filtered ? await Promise.all(entries.map((entry) => whereItStands(entry)))
+      : entries.map((entry, i) => ({ ...entry, position: state.offset + i + 1 }));
+    render(entries, where);
+    showPace(where.find((entry) => entry.dispatch_rate_per_minute !== undefined));
     await loadTotals();
     state.loadedAt = Date.now();
     showError(null);
@@ -72,8 +76,8 @@ async function load() {
   }
 }
 
-/** The entry's position and estimated wait, as the position call answers them (positions differ from the row
- *  number when filters are set). */
+/** The entry's position and estimated wait, as the position call answers them: with filters set, an entry's place
+ *  in the page is not its position in the queue. */
 async function whereItStands(entry) {
   try {
     const answer = await api("GET", `${base()}/${entry.id}?queue_type=${state.queueType}`);
@@ -81,6 +85,12 @@ async function whereItStands(entry) {
   } catch (gone) { // dispatched meanwhile: the next refresh drops it
     return {};
   }
+}
+
+function showPace(estimated) {
+  $("pace").textContent = estimated
+    ? `dispatching ${estimated.dispatch_rate_per_minute}/min over the last ${Math.round(estimated.estimate_window_seconds / 60)} min`
+    : "no estimate yet: too few dispatches lately";
 }
 
 async function loadTotals() {

@@ -34,7 +34,7 @@ final class DemoData {
     private static final OutputType[] OUTPUT_TYPES = OutputType.values();
     private static final JobType[] JOB_TYPES = JobType.values();
     private static final int[] PRIORITIES = {-50, -10, 0, 0, 0, 5, 10, 20, 50};
-    private static final int ENTRIES_PER_QUEUE = 35;
+    private static final int ENTRIES_PER_QUEUE = 45;
     private static final long FIRST_RANK_STAMP = 1_764_547_200_000L; // 2025-12-01T00:00:00Z
 
     private DemoData() {
@@ -98,13 +98,13 @@ final class DemoData {
                     events.add(event);
                 }
             }
-            // Some life after enqueueing: a few priority changes and dispatched jobs.
+            // Some life after enqueueing: a few priority changes, and a quarter of the jobs dispatched.
             for (long changed = 3; changed < id; changed += 11) {
                 events.add(json.createObjectNode().put("event_type", "JOB_UPDATED").put("project_id", project)
                         .put("queue_type", queueTypeOf(changed))
                         .put("id", changed).put("version", 2).put("priority", 30));
             }
-            for (long removed = 7; removed < id; removed += 17) {
+            for (long removed = 2; removed < id; removed += 4) { // 11 a queue: enough for an estimated wait
                 events.add(json.createObjectNode().put("event_type", "JOB_DEQUEUED").put("project_id", project)
                         .put("queue_type", queueTypeOf(removed))
                         .put("id", removed).put("version", 3).put("reason", "DISPATCHED"));
@@ -113,7 +113,7 @@ final class DemoData {
         return events;
     }
 
-    /** Ids run through the queues in turn: 1..35 PROCESSOR, 36..70 INTERNAL, 71..105 RESIM. */
+    /** Ids run through the queues in turn: 1..45 PROCESSOR, 46..90 INTERNAL, 91..135 RESIM. */
     private static String queueTypeOf(long id) {
         return QUEUE_TYPES.get((int) ((id - 1) / ENTRIES_PER_QUEUE)).name();
     }

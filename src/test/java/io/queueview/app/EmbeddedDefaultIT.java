@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.config.Settings;
 import io.queueview.queue.QueueId;
@@ -51,13 +52,14 @@ class EmbeddedDefaultIT {
             // the demo has updates and removals after the enqueues: a total alone can match halfway through
             Await.until(Duration.ofSeconds(30), "every demo event is applied",
                     () -> ids(body(http, token)).equals(demoQueue));
-            firstAnswer = body(http, token).get("payload").toString();
+            firstAnswer = withoutEstimates(body(http, token).get("payload")).toString();
         }
 
         try (Application app = Application.start(settings)) {
             assertTrue(app.awaitReady(Duration.ofSeconds(60)));
             assertEquals(token, app.demoToken(), "a restart keeps the demo token");
-            assertEquals(firstAnswer, body(new HttpClientForTests(app.httpPort()), token).get("payload").toString());
+            assertEquals(firstAnswer,
+                    withoutEstimates(body(new HttpClientForTests(app.httpPort()), token).get("payload")).toString());
         }
     }
 
@@ -67,6 +69,13 @@ class EmbeddedDefaultIT {
             DemoData.events().forEach(event -> replay.sendRaw(null, event.toString().getBytes(StandardCharsets.UTF_8)));
             return replay.ids(new QueueId("demo-project-1", QueueType.PROCESSOR));
         }
+    }
+
+    /** The page without its estimated waits: they change with the clock (the queue's pace is over a window to now). */
+    private static JsonNode withoutEstimates(JsonNode payload) {
+        payload.get("list").forEach(entry -> ((ObjectNode) entry).remove(List.of("estimated_wait_seconds",
+                "dispatch_rate_per_minute", "estimate_window_seconds")));
+        return payload;
     }
 
     private static List<Long> ids(JsonNode body) {

@@ -94,6 +94,16 @@ class QueuePageIT {
                 .map(WebElement::getText).toList();
         assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), positions);
         assertTrue(page.findElement(By.id("totals")).getText().contains("PROCESSOR 8"), "totals per queue type");
+
+        // with a filter the page asks where each entry stands: its position in the queue, not its row
+        page.findElement(By.cssSelector("#filters-box summary")).click();
+        page.findElement(By.name("processor_name")).sendKeys("op-5");
+        page.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        new WebDriverWait(page, WAIT).until(driver -> ids(page).equals(List.of(5L)));
+        long position = JSON.readTree(new HttpClientForTests(app.httpPort()).get("/v1.0/" + project
+                + "/data/queuing-jobs/5?queue_type=PROCESSOR", app.demoToken()).body()).at("/payload/position").asLong();
+        new WebDriverWait(page, WAIT).until(driver -> page.findElement(By.cssSelector("#entries td.position"))
+                .getText().equals(Long.toString(position)));
     }
 
     @Test
