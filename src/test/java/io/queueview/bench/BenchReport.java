@@ -87,6 +87,24 @@ final class BenchReport {
         return out.toString();
     }
 
+    /** The change-streams section: event to stream client, with one stream and with many, in one run. */
+    @SuppressWarnings("unchecked")
+    static String changeStreams(Map<String, Object> figures) {
+        List<Map<String, Object>> rounds = (List<Map<String, Object>>) figures.get("rounds");
+        StringBuilder out = new StringBuilder("| change streams (one queue, " + figures.get("events_per_s")
+                + " events/s; acknowledged by Kafka -> read by the client) | deliveries | missing | p50 ms | p99 ms "
+                + "| max ms | queueview CPU (share of a core) | p50 / p50 of one stream |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        double oneStream = ((Number) rounds.get(0).get("p50_ms")).doubleValue();
+        for (Map<String, Object> round : rounds) {
+            out.append(String.format("| %s streams open | %s | %s | %s | %s | %s | %s | %.2f |%n", round.get("streams"),
+                    round.get("deliveries"), round.get("missing"), round.get("p50_ms"), round.get("p99_ms"),
+                    round.get("max_ms"), round.get("cpu_share"),
+                    ((Number) round.get("p50_ms")).doubleValue() / oneStream));
+        }
+        return out.toString();
+    }
+
     /** The scale-out section: queueview as separate processes on one broker. */
     static String scaleOut(Map<String, Object> figures) {
         StringBuilder out = new StringBuilder("| scale-out (separate processes, 24 queues of 2,000 entries, 6 partitions, "

@@ -80,7 +80,7 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
-        // --forwarding-only (the scale-out section's throughput through the owner and a forwarder)
+        // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -99,6 +99,14 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.equals("--streams-only")) { // the change streams: 1 and then 200 open on one instance
+                try {
+                    System.out.println(BenchReport.changeStreams(ChangeStreamLoad.measure(work, new int[] {1, 200},
+                            20, Duration.ofSeconds(20), System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
                 try {
@@ -110,7 +118,7 @@ public final class Benchmark {
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only");
+                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only");
             }
         }
         try {

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /** A Server-Sent Events stream read as a client would: events arrive in a queue as the server sends them. */
 public final class EventStream implements AutoCloseable {
 
-    /** One event: its id (null when it has none), name and data. */
-    public record Event(String id, String name, String data) {
+    /** One event: its id (null when it has none), name, data, and when it was read (System.nanoTime()). */
+    public record Event(String id, String name, String data, long receivedNanos) {
     }
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -89,6 +91,13 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** The events read so far and not taken yet, taken now. */
+    public List<Event> drain() {
+        List<Event> taken = new ArrayList<>();
+        events.drainTo(taken);
+        return taken;
+    }
+
     /** Whether the server ended the stream (within the wait). */
     public boolean endsWithin(Duration wait) {
         try {
@@ -106,7 +115,7 @@ public final class EventStream implements AutoCloseable {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     body.append(line);
                 }
-                events.add(new Event(null, "body", body.toString()));
+                events.add(new Event(null, "body", body.toString(), System.nanoTime()));
                 return;
             }
             String id = null;
@@ -115,7 +124,7 @@ public final class EventStream implements AutoCloseable {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
-                        events.add(new Event(id, name, data.toString()));
+                        events.add(new Event(id, name, data.toString(), System.nanoTime()));
                     }
                     id = null;
                     name = "message";

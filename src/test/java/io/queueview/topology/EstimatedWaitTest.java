@@ -2,7 +2,6 @@ package io.queueview.topology;
 
 import static io.queueview.testing.EventJson.dequeued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.queueview.query.EntryPosition;
