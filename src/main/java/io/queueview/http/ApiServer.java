@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: the Job Queue API, health checks, and the one place where failures become the API's error
- * bodies. Nothing here touches Kafka Streams; answers come from a {@link QueueReader}.
+ * The HTTP server: the Job Queue API, health checks, metrics, its contract (topology/openapi.yaml), and the one
+ * place where failures become the API's error bodies. Nothing here touches Kafka Streams; answers come from a
+ * {@link QueueReader}.
  */
 public final class ApiServer {
 
@@ -53,6 +54,7 @@ public final class ApiServer {
         Forwarding forwarding = new Forwarding(forwardTimeout);
         UnavailableLog unavailable = new UnavailableLog(LOG);
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+        byte[] contract = OpenApiDocument.json();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.events.serverStopped(forwarding::close);
@@ -90,6 +92,7 @@ public final class ApiServer {
             config.routes.get("/health/cluster", ctx -> json(ctx, 200, ApiJson.cluster(reader.cluster())));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
+            config.routes.get("/openapi.json", ctx -> json(ctx, 200, contract)); // no token: the contract is public
             config.requestLogger.http((ctx, millis) -> metrics.answered(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis));
             // one handler per failure type; the 5xx ones log the failure once, with its cause
