@@ -7,7 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small HTTP client for tests: GET and PUT with an optional token, bodies as strings. */
+/**
+ * A small HTTP client for tests: any method with an optional token, bodies as strings. Every answer is checked
+ * against the HTTP contract ({@link ApiContract}) before the test sees it.
+ */
 public final class HttpClientForTests {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -33,13 +36,17 @@ public final class HttpClientForTests {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        HttpResponse<String> response;
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("HTTP " + method + " " + pathAndQuery + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+        ApiContract.get().check(method, pathAndQuery, response.statusCode(), response.headers()::firstValue,
+                response.body());
+        return response;
     }
 }
