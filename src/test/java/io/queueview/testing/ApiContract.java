@@ -2,7 +2,7 @@ package io.queueview.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
@@ -23,8 +23,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,78 +103,145 @@ public final class ApiContract {
         return document.deepCopy();
     }
 
+    /** A request as it was sent: the method, the raw target (path and query), the body (null for none). */
+    public record Call(String method, String target, String body) {
+    }
+
+    /** An answer as it came back: the status, a header by name (any case; empty when absent), the body. */
+    public record Answer(int status, Function<String, Optional<String>> header, String body) {
+    }
+
     /**
      * Fails with what is wrong when the answer is not one the contract documents for this call.
      *
-     * @param target the request target as sent: the raw path and query
-     * @param header a header of the answer by name (any case), empty when absent
      * @throws AssertionError naming the call, the status and each violation
      */
-    public void check(String method, String target, int status, Function<String, Optional<String>> header,
-                      String body) {
-        List<String> violations = violations(method, target, status, header, body);
+    public void check(Call call, Answer answer) {
+        List<String> violations = violations(call, answer);
         if (!violations.isEmpty()) {
-            throw new AssertionError(method + " " + abbreviated(target, 200) + " answered " + status
-                    + ", which the contract (topology/openapi.yaml) does not allow:\n  - "
-                    + String.join("\n  - ", violations) + "\n  body: " + abbreviated(body, 500));
+            throw new AssertionError(call.method() + " " + abbreviated(call.target(), 200) + " answered "
+                    + answer.status() + ", which the contract (topology/openapi.yaml) does not allow:\n  - "
+                    + String.join("\n  - ", violations) + "\n  body: " + abbreviated(answer.body(), 500));
         }
     }
 
     /** What is wrong with the answer, nothing when it keeps the contract. */
-    public List<String> violations(String method, String target, int status,
-                                   Function<String, Optional<String>> header, String body) {
+    public List<String> violations(Call call, Answer answer) {
         List<String> violations = new ArrayList<>();
-        String pointer = responsePointer(method, target, status, violations);
-        if (pointer == null) {
-            return violations;
-        }
-        JsonNode response = document.at(pointer);
-        checkHeaders(pointer, header, violations);
-        boolean head = "HEAD".equalsIgnoreCase(method);
-        JsonNode content = response.get("content");
-        if (content == null) {
-            if (!head && body != null && !body.isEmpty()) {
-                violations.add("the contract documents no body for " + status + ", but there is one");
+        String path = call.target() == null ? "" : call.target().split("\\?", 2)[0];
+        String method = call.method() == null ? "" : call.method().toLowerCase(Locale.ROOT);
+        Optional<Route> route = routes.stream().filter(candidate -> candidate.matches(path)).findFirst();
+        String pointer;
+        if (route.isPresent() && route.get().item().has(method)) {
+            String operation = "/paths/" + escaped(route.get().template()) + "/" + method;
+            pointer = responsePointer(operation, call, answer.status(), violations);
+            if (answer.status() / 100 == 2) { // accepted: then the request kept the contract too
+                checkRequest(operation, route.get(), call, violations);
             }
-            return violations;
+        } else {
+            pointer = errorPointer(call, answer.status(), violations);
+        }
+        if (pointer != null) {
+            checkAnswer(pointer, "head".equals(method), answer, violations);
+        }
+        return violations;
+    }
+
+    private void checkAnswer(String pointer, boolean head, Answer answer, List<String> violations) {
+        checkHeaders(pointer, answer.header(), violations);
+        JsonNode content = document.at(pointer).get("content");
+        if (content == null) {
+            if (!head && answer.body() != null && !answer.body().isEmpty()) {
+                violations.add("the contract documents no body for " + answer.status() + ", but there is one");
+            }
+            return;
         }
         String mediaType = content.fieldNames().next();
-        Optional<String> contentType = header.apply("content-type");
+        Optional<String> contentType = answer.header().apply("content-type");
         if (contentType.isEmpty() || !baseType(contentType.get()).equals(mediaType)) {
             violations.add("Content-Type " + contentType.orElse("(none)") + ", the contract says " + mediaType);
         }
         if (!head) {
             String schemaPointer = pointer + "/content/" + escaped(mediaType) + "/schema";
-            checkBody(mediaType, schemaPointer, body == null ? "" : body, violations);
+            checkBody(mediaType, schemaPointer, answer.body() == null ? "" : answer.body(), violations);
         }
-        return violations;
+    }
+
+    /** The documented response of the operation for this status, its $ref followed; null (and why) when none. */
+    private String responsePointer(String operation, Call call, int status, List<String> violations) {
+        JsonNode responses = document.at(operation + "/responses");
+        if (!responses.has(Integer.toString(status))) {
+            violations.add(status + " is not documented for " + call.method() + " " + document.at(operation)
+                    .path("operationId").asText() + " (documented: " + String.join(", ", names(responses)) + ")");
+            return null;
+        }
+        return resolved(operation + "/responses/" + status);
+    }
+
+    /** For a request no operation serves: the error the document lists for the status; null (and why) when none. */
+    private String errorPointer(Call call, int status, List<String> violations) {
+        JsonNode errors = document.at("/components/responses");
+        if (!errors.has(Integer.toString(status))) {
+            violations.add("no operation of the contract serves " + call.method() + " on this path, and " + status
+                    + " is none of the errors it documents for any request (components/responses: "
+                    + String.join(", ", names(errors)) + ")");
+            return null;
+        }
+        return "/components/responses/" + status;
     }
 
     /**
-     * The pointer to the documented response for this call and status, its $ref followed; null (and a violation)
-     * when the contract has none.
+     * An accepted request must have kept the documented parameters and body: a 2xx to what the contract calls
+     * invalid is drift too (a limit above 200 answered, a priority out of range applied). Empty parameters count as
+     * absent, and undocumented ones are ignored, as the server does.
      */
-    private String responsePointer(String method, String target, int status, List<String> violations) {
-        String path = target == null ? "" : target.split("\\?", 2)[0];
-        String code = Integer.toString(status);
-        Optional<Route> route = routes.stream().filter(candidate -> candidate.matches(path)).findFirst();
-        String operation = method == null ? null : method.toLowerCase(Locale.ROOT);
-        if (route.isPresent() && operation != null && route.get().item().has(operation)) {
-            JsonNode responses = route.get().item().get(operation).get("responses");
-            if (!responses.has(code)) {
-                violations.add(status + " is not documented for " + method + " " + route.get().template()
-                        + " (documented: " + String.join(", ", iterable(responses.fieldNames())) + ")");
-                return null;
+    private void checkRequest(String operation, Route route, Call call, List<String> violations) {
+        Map<String, List<String>> query = queryParameters(call.target());
+        List<String> pointers = new ArrayList<>();
+        for (String level : List.of(operation.substring(0, operation.lastIndexOf('/')), operation)) {
+            JsonNode parameters = document.at(level + "/parameters");
+            for (int i = 0; i < parameters.size(); i++) {
+                pointers.add(resolved(level + "/parameters/" + i));
             }
-            return resolved("/paths/" + escaped(route.get().template()) + "/" + operation + "/responses/" + code);
         }
-        if (!document.at("/components/responses").has(code)) {
-            violations.add("no operation of the contract serves " + method + " on this path, and " + status
-                    + " is none of the errors it documents for any request (components/responses: "
-                    + String.join(", ", iterable(document.at("/components/responses").fieldNames())) + ")");
-            return null;
+        for (String pointer : pointers) {
+            JsonNode parameter = document.at(pointer);
+            String name = parameter.get("name").asText();
+            List<String> values = parameter.get("in").asText().equals("path")
+                    ? Arrays.asList(route.parameter(call.target().split("\\?", 2)[0], name))
+                    : query.getOrDefault(name, List.of()).stream().filter(value -> value == null || !value.isEmpty())
+                            .toList();
+            if (values.isEmpty()) {
+                if (parameter.path("required").asBoolean(false)) {
+                    violations.add("accepted without the required parameter " + name);
+                }
+            } else if (values.size() > 1) {
+                violations.add("accepted with the parameter " + name + " given " + values.size() + " times");
+            } else {
+                checkParameter(pointer + "/schema", name, values.get(0), violations);
+            }
         }
-        return "/components/responses/" + code;
+        JsonNode body = document.at(operation + "/requestBody/content/application~1json/schema");
+        if (!body.isMissingNode()) {
+            checkBody("application/json", resolvedNode(body, operation + "/requestBody/content/application~1json/schema"),
+                    call.body() == null ? "" : call.body(), violations, "the request body");
+        }
+    }
+
+    private void checkParameter(String schemaPointer, String name, String value, List<String> violations) {
+        if (value == null) {
+            return; // not decodable: the server's refusal of that is another test's business
+        }
+        String pointer = resolvedNode(document.at(schemaPointer), schemaPointer);
+        JsonNode typed = typed(document.at(pointer).path("type").asText(), value);
+        if (typed == null) {
+            violations.add("accepted the parameter " + name + "='" + value + "', which is not a "
+                    + document.at(pointer).path("type").asText());
+            return;
+        }
+        for (Error error : schema(pointer).validate(typed, this::formatsAsserted)) {
+            violations.add("accepted the parameter " + name + "='" + value + "': " + error.getMessage());
+        }
     }
 
     private void checkHeaders(String responsePointer, Function<String, Optional<String>> header,
@@ -206,16 +274,21 @@ public final class ApiContract {
     }
 
     private void checkBody(String mediaType, String schemaPointer, String body, List<String> violations) {
+        checkBody(mediaType, schemaPointer, body, violations, "the body");
+    }
+
+    private void checkBody(String mediaType, String schemaPointer, String body, List<String> violations,
+                           String what) {
         JsonNode instance;
         if (mediaType.equals("application/json")) {
             try {
                 instance = JSON.readTree(body);
             } catch (IOException notJson) {
-                violations.add("the body is not JSON: " + notJson.getMessage().split("\n", 2)[0]);
+                violations.add(what + " is not JSON: " + notJson.getMessage().split("\n", 2)[0]);
                 return;
             }
             if (instance == null || instance.isMissingNode()) {
-                violations.add("the body is empty; the contract documents " + mediaType);
+                violations.add(what + " is empty; the contract documents " + mediaType);
                 return;
             }
         } else {
@@ -223,7 +296,7 @@ public final class ApiContract {
         }
         for (Error error : schema(resolvedNode(document.at(schemaPointer), schemaPointer)).validate(instance,
                 this::formatsAsserted)) {
-            violations.add(error.toString());
+            violations.add(what + ": " + error);
         }
     }
 
@@ -250,16 +323,34 @@ public final class ApiContract {
         return pointer;
     }
 
-    /** A header's text as the JSON value its schema types, null when it is not one. */
+    /** A header's or parameter's text as the JSON value its schema types, null when it is not one. */
     private static JsonNode typed(String type, String value) {
         if (!type.equals("integer")) {
             return TextNode.valueOf(value);
         }
         try {
-            return IntNode.valueOf(Integer.parseInt(value.trim()));
+            return LongNode.valueOf(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** The query's parameters, %-decoded ('+' is a space), in the order given; null for an undecodable value. */
+    private static Map<String, List<String>> queryParameters(String target) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        int question = target == null ? -1 : target.indexOf('?');
+        if (question < 0) {
+            return parameters;
+        }
+        for (String pair : target.substring(question + 1).split("&")) {
+            int equals = pair.indexOf('=');
+            String name = Route.decoded((equals < 0 ? pair : pair.substring(0, equals)).replace('+', ' '));
+            String value = equals < 0 ? "" : Route.decoded(pair.substring(equals + 1).replace('+', ' '));
+            if (name != null && !name.isEmpty()) {
+                parameters.computeIfAbsent(name, any -> new ArrayList<>()).add(value);
+            }
+        }
+        return parameters;
     }
 
     private static String baseType(String contentType) {
@@ -271,9 +362,9 @@ public final class ApiContract {
         return token.replace("~", "~0").replace("/", "~1");
     }
 
-    private static Iterable<String> iterable(Iterator<String> names) {
+    private static List<String> names(JsonNode object) {
         List<String> all = new ArrayList<>();
-        names.forEachRemaining(all::add);
+        object.fieldNames().forEachRemaining(all::add);
         return all;
     }
 
@@ -318,12 +409,18 @@ public final class ApiContract {
             return true;
         }
 
+        /** A path parameter's %-decoded value in a path this template matches (null when not decodable). */
+        String parameter(String rawPath, String name) {
+            String[] actual = rawPath.substring(1).split("/", -1);
+            return decoded(actual[segments.indexOf("{" + name + "}")]);
+        }
+
         private static boolean isParameter(String segment) {
             return segment.startsWith("{") && segment.endsWith("}");
         }
 
         /** %-decoded as UTF-8; null when an escape is malformed or the bytes are not UTF-8. */
-        private static String decoded(String segment) {
+        static String decoded(String segment) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             for (int i = 0; i < segment.length(); i++) {
                 char c = segment.charAt(i);

@@ -23,57 +23,74 @@ class ApiContractTest {
 
     @Test
     void aListAnswerAsTheServerGivesItPasses() {
-        assertEquals(List.of(), contract.violations("GET", LIST, 200, JSON_TYPE, list(ENTRY)));
+        assertEquals(List.of(), violations("GET", LIST, 200, JSON_TYPE, list(ENTRY)));
     }
 
     @Test
     void aRenamedFieldIsNamed() {
-        assertViolation(contract.violations("GET", LIST, 200, JSON_TYPE, list(ENTRY.replace("job_id", "jobId"))),
+        assertViolation(violations("GET", LIST, 200, JSON_TYPE, list(ENTRY.replace("job_id", "jobId"))),
                 "jobId");
     }
 
     @Test
     void aNullInsteadOfALeftOutFieldIsNamed() {
-        assertViolation(contract.violations("GET", LIST, 200, JSON_TYPE,
+        assertViolation(violations("GET", LIST, 200, JSON_TYPE,
                 list(ENTRY.replace("\"rank_stamp\"", "\"data_id\":null,\"rank_stamp\""))), "data_id");
     }
 
     @Test
     void aProcessorFieldOnAnInternalEntryIsRefused() {
         String internal = ENTRY.replace("PROCESSOR", "INTERNAL");
-        assertTrue(contract.violations("GET", LIST, 200, JSON_TYPE, list(internal)).size() > 0);
+        assertTrue(violations("GET", LIST, 200, JSON_TYPE, list(internal)).size() > 0);
+    }
+
+    @Test
+    void anAcceptedRequestOutsideTheDocumentedRangesIsNamed() {
+        assertViolation(violations("GET", LIST + "&limit=500", 200, JSON_TYPE, list(ENTRY)), "limit");
+        assertViolation(violations("GET", "/v1.0/p/data/queuing-jobs", 200, JSON_TYPE, list(ENTRY)),
+                "the required parameter queue_type");
+        assertViolation(contract.violations(new ApiContract.Call("PUT", "/v1.0/p/data/queuing-jobs/batch-update",
+                "{\"ids\":[1],\"priority\":99,\"queue_type\":\"PROCESSOR\"}"), new ApiContract.Answer(200, JSON_TYPE,
+                "{\"payload\":{\"queue_type\":\"PROCESSOR\",\"ids\":[1],\"priority\":99}," + META + "}")),
+                "the request body");
     }
 
     @Test
     void aStatusTheOperationDoesNotDocumentIsNamed() {
-        assertViolation(contract.violations("GET", LIST, 409, JSON_TYPE, error("octopus.400009")),
-                "409 is not documented for GET /v1.0/{project_id}/data/queuing-jobs");
+        assertViolation(violations("GET", LIST, 409, JSON_TYPE, error("octopus.400009")),
+                "409 is not documented for GET listQueuedJobs");
     }
 
     @Test
     void aWrongErrorCodeForTheStatusIsNamed() {
-        assertViolation(contract.violations("GET", "/v1.0/p/data/queuing-jobs/1?queue_type=PROCESSOR", 404, JSON_TYPE,
+        assertViolation(violations("GET", "/v1.0/p/data/queuing-jobs/1?queue_type=PROCESSOR", 404, JSON_TYPE,
                 error("octopus.400000")), "error_code");
     }
 
     @Test
     void a503WithoutRetryAfterIsNamed() {
-        assertViolation(contract.violations("GET", LIST, 503, JSON_TYPE, error("octopus.400103")), "Retry-After");
-        assertEquals(List.of(), contract.violations("GET", LIST, 503,
+        assertViolation(violations("GET", LIST, 503, JSON_TYPE, error("octopus.400103")), "Retry-After");
+        assertEquals(List.of(), violations("GET", LIST, 503,
                 headers(Map.of("content-type", "application/json", "retry-after", "1")), error("octopus.400103")));
     }
 
     @Test
     void anErrorInAnotherMediaTypeIsNamed() {
-        assertViolation(contract.violations("GET", LIST, 401, headers(Map.of("content-type", "text/html")),
+        assertViolation(violations("GET", LIST, 401, headers(Map.of("content-type", "text/html")),
                 error("octopus.400001")), "Content-Type");
     }
 
     @Test
     void aPathNoOperationServesMayOnlyGetADocumentedError() {
-        assertEquals(List.of(), contract.violations("POST", LIST, 405, JSON_TYPE, error("octopus.400005")));
-        assertViolation(contract.violations("GET", "/v1.0/p/data/other", 200, JSON_TYPE, "{}"),
+        assertEquals(List.of(), violations("POST", LIST, 405, JSON_TYPE, error("octopus.400005")));
+        assertViolation(violations("GET", "/v1.0/p/data/other", 200, JSON_TYPE, "{}"),
                 "no operation of the contract serves GET");
+    }
+
+    private List<String> violations(String method, String target, int status,
+                                    Function<String, Optional<String>> headers, String body) {
+        return contract.violations(new ApiContract.Call(method, target, null),
+                new ApiContract.Answer(status, headers, body));
     }
 
     private static String list(String entry) {

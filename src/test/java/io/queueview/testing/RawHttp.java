@@ -60,19 +60,21 @@ public final class RawHttp {
             }
             Answer answer = new Answer(Integer.parseInt(status.substring(9, 12)), headers,
                     new String(body, StandardCharsets.UTF_8));
-            String[] requestLine = requestLine(request);
-            ApiContract.get().check(requestLine[0], requestLine[1], answer.status(),
-                    name -> Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))), answer.body());
+            ApiContract.get().check(call(request), new ApiContract.Answer(answer.status(),
+                    name -> Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))), answer.body()));
             return answer;
         }
     }
 
-    /** Method and target of the request's first line, as sent (each empty when the line has no such part). */
-    private static String[] requestLine(byte[] request) {
-        String head = new String(request, 0, Math.min(request.length, 64 * 1024), StandardCharsets.ISO_8859_1);
-        int end = head.indexOf('\n');
-        String[] parts = (end < 0 ? head : head.substring(0, end)).trim().split(" ", 3);
-        return new String[] {parts[0], parts.length > 1 ? parts[1] : ""};
+    /** The request as the contract check sees it: its first line's method and target, and what follows the head. */
+    private static ApiContract.Call call(byte[] request) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int lineEnd = text.indexOf('\n');
+        String[] requestLine = (lineEnd < 0 ? text : text.substring(0, lineEnd)).trim().split(" ", 3);
+        int headEnd = text.indexOf("\r\n\r\n");
+        String body = headEnd < 0 ? null : new String(request, headEnd + 4, request.length - headEnd - 4,
+                StandardCharsets.UTF_8);
+        return new ApiContract.Call(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", body);
     }
 
     public static Answer send(int port, String request) throws IOException {
