@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A small HTTP client for tests: any method with an optional token, bodies as strings. Every answer of queueview is
@@ -38,16 +40,23 @@ public final class HttpClientForTests {
     }
 
     public HttpResponse<String> send(String method, String pathAndQuery, String token, String contentType, String body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (token != null) {
+            headers.put("X-Auth-Token", token);
+        }
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        return send(method, pathAndQuery, headers, body);
+    }
+
+    /** Any call with these request headers (Authorization: Bearer, say). */
+    public HttpResponse<String> send(String method, String pathAndQuery, Map<String, String> headers, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("X-Auth-Token", token);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
+        headers.forEach(request::header);
         HttpResponse<String> response;
         try {
             response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
