@@ -6,26 +6,22 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SchemaContext;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.keyword.Keyword;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +48,7 @@ public final class ApiContract {
             "paths", "webhooks", "components", "security", "tags", "externalDocs");
 
     private final JsonNode document;
-    private final List<Route> routes;
+    private final List<PathTemplate> paths;
     private final SchemaRegistry registry;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -65,11 +61,11 @@ public final class ApiContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<Route> found = new ArrayList<>();
-        document.get("paths").fields().forEachRemaining(path -> found.add(Route.of(path.getKey(), path.getValue())));
+        List<PathTemplate> found = new ArrayList<>();
+        document.get("paths").fieldNames().forEachRemaining(path -> found.add(PathTemplate.of(path)));
         // as OpenAPI matches: a concrete segment (batch-update) before a template ({id})
-        found.sort(Comparator.comparingInt(Route::templated));
-        routes = List.copyOf(found);
+        found.sort(Comparator.comparingInt(PathTemplate::templated));
+        paths = List.copyOf(found);
         Dialect openApi31 = Dialect.builder(Dialects.getOpenApi31()).unknownKeywordFactory(ApiContract::documentField)
                 .build();
         registry = SchemaRegistry.withDialect(openApi31, builder -> builder.schemaRegistryConfig(
@@ -130,9 +126,9 @@ public final class ApiContract {
         List<String> violations = new ArrayList<>();
         String path = call.target() == null ? "" : call.target().split("\\?", 2)[0];
         String method = call.method() == null ? "" : call.method().toLowerCase(Locale.ROOT);
-        Optional<Route> route = routes.stream().filter(candidate -> candidate.matches(path)).findFirst();
+        Optional<PathTemplate> route = paths.stream().filter(candidate -> candidate.matches(path)).findFirst();
         String pointer;
-        if (route.isPresent() && route.get().item().has(method)) {
+        if (route.isPresent() && document.get("paths").get(route.get().template()).has(method)) {
             String operation = "/paths/" + escaped(route.get().template()) + "/" + method;
             pointer = responsePointer(operation, call, answer.status(), violations);
             if (answer.status() / 100 == 2) { // accepted: then the request kept the contract too
@@ -195,8 +191,8 @@ public final class ApiContract {
      * invalid is drift too (a limit above 200 answered, a priority out of range applied). Empty parameters count as
      * absent, and undocumented ones are ignored, as the server does.
      */
-    private void checkRequest(String operation, Route route, Call call, List<String> violations) {
-        Map<String, List<String>> query = queryParameters(call.target());
+    private void checkRequest(String operation, PathTemplate route, Call call, List<String> violations) {
+        Map<String, List<String>> query = PathTemplate.queryParameters(call.target());
         List<String> pointers = new ArrayList<>();
         for (String level : List.of(operation.substring(0, operation.lastIndexOf('/')), operation)) {
             JsonNode parameters = document.at(level + "/parameters");
@@ -300,7 +296,7 @@ public final class ApiContract {
         }
     }
 
-    private void formatsAsserted(com.networknt.schema.ExecutionContext context) {
+    private void formatsAsserted(ExecutionContext context) {
         context.executionConfig(config -> config.formatAssertionsEnabled(true));
     }
 
@@ -335,24 +331,6 @@ public final class ApiContract {
         }
     }
 
-    /** The query's parameters, %-decoded ('+' is a space), in the order given; null for an undecodable value. */
-    private static Map<String, List<String>> queryParameters(String target) {
-        Map<String, List<String>> parameters = new LinkedHashMap<>();
-        int question = target == null ? -1 : target.indexOf('?');
-        if (question < 0) {
-            return parameters;
-        }
-        for (String pair : target.substring(question + 1).split("&")) {
-            int equals = pair.indexOf('=');
-            String name = Route.decoded((equals < 0 ? pair : pair.substring(0, equals)).replace('+', ' '));
-            String value = equals < 0 ? "" : Route.decoded(pair.substring(equals + 1).replace('+', ' '));
-            if (name != null && !name.isEmpty()) {
-                parameters.computeIfAbsent(name, any -> new ArrayList<>()).add(value);
-            }
-        }
-        return parameters;
-    }
-
     private static String baseType(String contentType) {
         return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
@@ -373,73 +351,5 @@ public final class ApiContract {
             return "(none)";
         }
         return text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
-    }
-
-    /** One path of the document: its template's segments and its path item. */
-    private record Route(String template, List<String> segments, JsonNode item) {
-
-        static Route of(String template, JsonNode item) {
-            return new Route(template, List.of(template.substring(1).split("/", -1)), item);
-        }
-
-        int templated() {
-            return (int) segments.stream().filter(Route::isParameter).count();
-        }
-
-        /**
-         * Whether a raw path is this template: literal segments equal once %-decoded, a {parameter} any non-empty
-         * segment. One trailing slash is ignored, as the server's router ignores it.
-         */
-        boolean matches(String rawPath) {
-            if (!rawPath.startsWith("/")) {
-                return false;
-            }
-            String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1)
-                    : rawPath;
-            String[] actual = path.substring(1).split("/", -1);
-            if (actual.length != segments.size()) {
-                return false;
-            }
-            for (int i = 0; i < actual.length; i++) {
-                String expected = segments.get(i);
-                if (isParameter(expected) ? actual[i].isEmpty() : !expected.equals(decoded(actual[i]))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** A path parameter's %-decoded value in a path this template matches (null when not decodable). */
-        String parameter(String rawPath, String name) {
-            String[] actual = rawPath.substring(1).split("/", -1);
-            return decoded(actual[segments.indexOf("{" + name + "}")]);
-        }
-
-        private static boolean isParameter(String segment) {
-            return segment.startsWith("{") && segment.endsWith("}");
-        }
-
-        /** %-decoded as UTF-8; null when an escape is malformed or the bytes are not UTF-8. */
-        static String decoded(String segment) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            for (int i = 0; i < segment.length(); i++) {
-                char c = segment.charAt(i);
-                if (c != '%') {
-                    bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                    continue;
-                }
-                if (i + 2 >= segment.length() || Character.digit(segment.charAt(i + 1), 16) < 0
-                        || Character.digit(segment.charAt(i + 2), 16) < 0) {
-                    return null;
-                }
-                bytes.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
-                i += 2;
-            }
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-            } catch (CharacterCodingException e) {
-                return null;
-            }
-        }
     }
 }
