@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: the Job Queue API, health checks, and the one place where failures become the API's error
- * bodies. Nothing here touches Kafka Streams; answers come from a {@link QueueReader}.
+ * The HTTP server: the Job Queue API, health checks, metrics, its contract (topology/openapi.yaml), and the one
+ * place where failures become the API's error bodies. Nothing here touches Kafka Streams; answers come from a
+ * {@link QueueReader}.
  */
 public final class ApiServer {
 
@@ -61,6 +62,7 @@ public final class ApiServer {
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics);
         UnavailableLog unavailable = new UnavailableLog(LOG);
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+        byte[] contract = OpenApiDocument.json();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             // the queue page: static files in the jar, no build step
@@ -109,13 +111,15 @@ public final class ApiServer {
                 }
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
             });
+            config.routes.get("/openapi.json", ctx -> json(ctx, 200, contract)); // no token: the contract is public
             config.requestLogger.http((ctx, millis) -> metrics.answered(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis));
             // one handler per failure type; the 5xx ones log the failure once, with its cause
             config.routes.exception(ApiError.class, ApiServer::answer);
             // Javalin's own refusals (a body over maxRequestSize: 413), in the API's error body
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    answer(ApiError.of(e.getStatus(), e.getMessage()), ctx));
+            // (and its 404 for a path neither a route nor a file of the page serves, said as for any unknown path)
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(e.getStatus() == 404
+                    ? ApiError.notFound("no such path: " + ctx.path()) : ApiError.of(e.getStatus(), e.getMessage()), ctx));
             config.routes.exception(OwnedElsewhere.class, (e, ctx) -> {
                 try {
                     ctx.attribute(ANSWERED, true); // the owner's 404 or 405 stands as it is

@@ -139,7 +139,7 @@ class MetricsIT {
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("prometheus.log").toFile()).start();
         try {
             long total = JSON.readTree(http.get(LIST, app.demoToken()).body()).at("/payload/page_info/total").asLong();
-            HttpClientForTests promql = new HttpClientForTests(port);
+            HttpClientForTests promql = HttpClientForTests.ofOtherServer(port);
             String query = "/api/v1/query?query=" + URLEncoder.encode(
                     "queueview_queue_depth_entries{project_id=\"p\",queue_type=\"PROCESSOR\"}", StandardCharsets.UTF_8);
             Await.until(Duration.ofSeconds(60), "Prometheus has scraped the queue's depth", () -> {

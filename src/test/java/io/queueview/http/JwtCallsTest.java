@@ -14,15 +14,13 @@ import io.queueview.testing.ApiFixture;
 import io.queueview.testing.Folders;
 import io.queueview.testing.ProjectorDriver;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,6 @@ class JwtCallsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LIST = "/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR";
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private Path dataDir;
     private ProjectorDriver driver;
@@ -56,9 +53,8 @@ class JwtCallsTest {
         Folders.delete(dataDir);
     }
 
-    private HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .header(header, value).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path, String header, String value) {
+        return api.http().send("GET", path, Map.of(header, value), null);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code, String token)
@@ -98,11 +94,9 @@ class JwtCallsTest {
         String token = signed(key, good().build());
         assertError(get("/v1.0/q/data/queuing-jobs?queue_type=PROCESSOR", "X-Auth-Token", token), 403,
                 "octopus.400003", token);
-        HttpResponse<String> move = CLIENT.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + api.port() + "/v1.0/p/data/queuing-jobs/1"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> move = api.http().send("PUT", "/v1.0/p/data/queuing-jobs/1",
+                Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+                "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
         assertError(move, 403, "octopus.400003", token);
         String writer = signed(key, good(c -> c.claim("actions", List.of(Caller.UPDATE))));
         assertError(get(LIST, "X-Auth-Token", writer), 403, "octopus.400003", writer);

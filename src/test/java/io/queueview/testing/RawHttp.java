@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends bytes as they are — a malformed request line, a bad escape, a header no client library would send — and
- * reads one answer: for tests of what the server answers to anything.
+ * reads one answer: for tests of what the server answers to anything. Every answer is checked against the HTTP
+ * contract ({@link ApiContract}): the operation's, or for a request that reaches none, one of its error answers.
  */
 public final class RawHttp {
 
@@ -29,12 +31,17 @@ public final class RawHttp {
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
-            String status = line(in);
+            String status;
             Map<String, String> headers = new LinkedHashMap<>();
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
-            }
+            do { // an interim answer (100 Continue, to "Expect: 100-continue") is not the answer: the final one follows
+                status = line(in);
+                headers.clear();
+                for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                    int colon = header.indexOf(':');
+                    headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            header.substring(colon + 1).trim());
+                }
+            } while (status.startsWith("HTTP/1.1 1") && !status.startsWith("HTTP/1.1 101"));
             byte[] body;
             boolean head = request.length >= 4 && new String(request, 0, 4, StandardCharsets.US_ASCII).equals("HEAD");
             if (head) {
@@ -51,8 +58,23 @@ public final class RawHttp {
             } else {
                 body = in.readAllBytes();
             }
-            return new Answer(Integer.parseInt(status.substring(9, 12)), headers, new String(body, StandardCharsets.UTF_8));
+            Answer answer = new Answer(Integer.parseInt(status.substring(9, 12)), headers,
+                    new String(body, StandardCharsets.UTF_8));
+            ApiContract.get().check(call(request), new ApiContract.Answer(answer.status(),
+                    name -> Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))), answer.body()));
+            return answer;
         }
+    }
+
+    /** The request as the contract check sees it: its first line's method and target, and what follows the head. */
+    private static ApiContract.Call call(byte[] request) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int lineEnd = text.indexOf('\n');
+        String[] requestLine = (lineEnd < 0 ? text : text.substring(0, lineEnd)).trim().split(" ", 3);
+        int headEnd = text.indexOf("\r\n\r\n");
+        String body = headEnd < 0 ? null : new String(request, headEnd + 4, request.length - headEnd - 4,
+                StandardCharsets.UTF_8);
+        return new ApiContract.Call(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", body);
     }
 
     public static Answer send(int port, String request) throws IOException {
