@@ -82,11 +82,17 @@ class ChangeStreamsTest {
 
     @Test
     void aStreamThatFallsBehindIsCutOffWithAFinalEventNotBufferedWithoutBound() {
-        try (EventStream stream = EventStream.open(api.port(), CHANGES, READER, null)) {
-            assertEquals("ready", stream.next(WAIT).name());
-            for (long offset = 40; offset < 20_040; offset++) { // far faster than a stream writes: it overflows
-                append(QUEUE, offset);
+        // a client that reads nothing: the server's writes fill the connection, then its 16 changes of buffer
+        try (EventStream stream = EventStream.openPaused(api.port(), CHANGES, READER)) {
+            assertEquals(200, stream.status());
+            String padding = "x".repeat(2_000);
+            for (long offset = 40; offset < 20_040; offset++) { // 40 MB: far more than a connection holds
+                log.append(new QueueChange(partition, offset, QUEUE.toString(),
+                        ("{\"change\":\"UPSERT\",\"n\":" + offset + ",\"pad\":\"" + padding + "\"}")
+                                .getBytes(StandardCharsets.UTF_8)));
             }
+            stream.resume();
+            assertEquals("ready", stream.next(WAIT).name());
             int changesSent = 0;
             EventStream.Event event;
             while (!(event = stream.next(WAIT)).name().equals("reload")) {
@@ -95,6 +101,7 @@ class ChangeStreamsTest {
             assertTrue(event.data().contains("fell more than its buffer behind"), event.data());
             assertTrue(changesSent < 20_000, changesSent + " changes were sent before the cut");
             assertTrue(stream.endsWithin(WAIT), "the stream ends after it");
+            System.out.println("a stream that read nothing got " + changesSent + " of 20,000 changes, then reload");
         }
     }
 
