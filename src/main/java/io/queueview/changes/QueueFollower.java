@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QueueFollower implements AutoCloseable {
 
-    /** Put in place of the changes when the follower is closed, to wake a stream waiting for the next one. */
-    private static final QueueChange CLOSING = new QueueChange(0, -1, "", new byte[0]);
+    /**
+     * Put in place of the changes when the follower overflows or is closed, to wake a stream waiting for the next
+     * one: it would otherwise sleep until its heartbeat before it noticed.
+     */
+    private static final QueueChange WAKE_UP = new QueueChange(0, -1, "", new byte[0]);
 
     private final ChangeLog log;
     private final String queueKey;
@@ -61,6 +64,7 @@ public final class QueueFollower implements AutoCloseable {
         if (!overflowed && !pending.offer(change)) {
             overflowed = true;
             pending.clear(); // nothing of it will be sent: the client must reload
+            pending.offer(WAKE_UP);
         }
     }
 
@@ -70,7 +74,7 @@ public final class QueueFollower implements AutoCloseable {
             return null;
         }
         QueueChange next = pending.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-        return next == CLOSING ? null : next;
+        return next == WAKE_UP ? null : next;
     }
 
     /** True once it fell behind by more than its buffer: what it would send next is lost. */
@@ -88,6 +92,6 @@ public final class QueueFollower implements AutoCloseable {
         closed = true;
         log.unfollow(this);
         pending.clear();
-        pending.offer(CLOSING);
+        pending.offer(WAKE_UP);
     }
 }

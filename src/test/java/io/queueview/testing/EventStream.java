@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -29,14 +28,10 @@ public final class EventStream implements AutoCloseable {
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
-    private final CountDownLatch reading = new CountDownLatch(1);
     private volatile boolean ended;
 
-    private EventStream(HttpResponse<InputStream> response, boolean paused) {
+    private EventStream(HttpResponse<InputStream> response) {
         this.response = response;
-        if (!paused) {
-            reading.countDown();
-        }
         this.reader = new Thread(this::read, "event-stream-reader");
         this.reader.setDaemon(true);
         this.reader.start();
@@ -44,20 +39,6 @@ public final class EventStream implements AutoCloseable {
 
     /** Opens the stream; a refusal (a status other than 200) is read like any answer: {@link #status}, {@link #body}. */
     public static EventStream open(int port, String pathAndQuery, String token, String lastEventId) {
-        return open(port, pathAndQuery, token, lastEventId, false);
-    }
-
-    /** Opens the stream but reads nothing of it until {@link #resume()}: a client too slow for its stream. */
-    public static EventStream openPaused(int port, String pathAndQuery, String token) {
-        return open(port, pathAndQuery, token, null, true);
-    }
-
-    /** Starts reading a stream opened paused. */
-    public void resume() {
-        reading.countDown();
-    }
-
-    private static EventStream open(int port, String pathAndQuery, String token, String lastEventId, boolean paused) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .header("Accept", "text/event-stream").GET();
         if (token != null) {
@@ -67,7 +48,7 @@ public final class EventStream implements AutoCloseable {
             request.header("Last-Event-ID", lastEventId);
         }
         try {
-            return new EventStream(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()), paused);
+            return new EventStream(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new AssertionError("GET " + pathAndQuery + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -128,12 +109,6 @@ public final class EventStream implements AutoCloseable {
     }
 
     private void read() {
-        try {
-            reading.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) { // an error body: one pseudo-event with it all
                 StringBuilder body = new StringBuilder();
