@@ -146,22 +146,20 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
 
     @Override
     public void writeWaited(String outcome, long nanos) {
-        writeTimers.computeIfAbsent(outcome, key -> Timer.builder("queueview.write.wait")
-                        .description("how long a write call waited for its command to apply, by outcome")
-                        .tags("outcome", outcome)
-                        .publishPercentileHistogram()
-                        .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        byOutcome(writeTimers, "queueview.write.wait", "how long a write call waited for its command to apply, by outcome",
+                outcome).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void forwarded(String outcome, long nanos) {
-        forwardTimers.computeIfAbsent(outcome, key -> Timer.builder("queueview.forwarded.calls")
-                        .description("calls forwarded to the instance that owns their queue, by outcome")
-                        .tags("outcome", outcome)
-                        .publishPercentileHistogram()
-                        .register(registry))
+        byOutcome(forwardTimers, "queueview.forwarded.calls",
+                "calls forwarded to the instance that owns their queue, by outcome", outcome)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer byOutcome(Map<String, Timer> timers, String name, String description, String outcome) {
+        return timers.computeIfAbsent(outcome, key -> Timer.builder(name).description(description)
+                .tags("outcome", outcome).publishPercentileHistogram().register(registry));
     }
 
     /** The view's figures are read when scraped, so they are as fresh as the scrape. */

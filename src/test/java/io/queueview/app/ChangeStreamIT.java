@@ -3,58 +3,37 @@ package io.queueview.app;
 import static io.queueview.testing.EventJson.dequeued;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.queueview.config.Settings;
-import io.queueview.testing.EventJson;
 import io.queueview.testing.EventStream;
-import io.queueview.testing.HttpClientForTests;
-import io.queueview.testing.SharedBroker;
+import io.queueview.testing.RunningService;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The change stream fed from the real queue-changes topic: what the scheduler and the write calls change shows. */
 class ChangeStreamIT {
+
+    @RegisterExtension
+    final RunningService service = new RunningService();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CHANGES = "/v1.0/p/data/queuing-jobs/changes?queue_type=PROCESSOR";
 
-    @TempDir
-    Path dataDir;
-    private Settings settings;
-    private Application app;
 
-    @BeforeEach
-    void start() throws Exception {
-        settings = SharedBroker.settings(dataDir);
-        app = Application.start(settings);
-        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
-    }
 
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void eventsAndMovesShowOnTheStreamAsTheyApplyAndAReconnectResumesAfterTheLastOneSeen() throws Exception {
         String lastSeen;
-        try (EventStream stream = EventStream.open(app.httpPort(), CHANGES, app.demoToken(), null)) {
+        try (EventStream stream = EventStream.open(service.app().httpPort(), CHANGES, service.token(), null)) {
             assertEquals("ready", stream.next(WAIT).name());
-            produce(enqueued("p", "PROCESSOR", 1), enqueued("p", "PROCESSOR", 2));
+            service.produce(enqueued("p", "PROCESSOR", 1), enqueued("p", "PROCESSOR", 2));
             long acknowledged = System.nanoTime();
             JsonNode first = JSON.readTree(stream.next(WAIT).data());
             System.out.printf("event acknowledged by Kafka -> on the change stream: %.0f ms%n",
@@ -64,15 +43,15 @@ class ChangeStreamIT {
             assertEquals(2, JSON.readTree(stream.next(WAIT).data()).at("/entry/id").asLong());
             List<String> delays = new ArrayList<>();
             for (int id = 10; id < 15; id++) { // one at a time: how long each takes to show, once things run
-                produce(enqueued("p", "PROCESSOR", id));
+                service.produce(enqueued("p", "PROCESSOR", id));
                 long ack = System.nanoTime();
                 assertEquals(id, JSON.readTree(stream.next(WAIT).data()).at("/entry/id").asLong());
                 delays.add(Math.round((System.nanoTime() - ack) / 1e6) + " ms");
             }
             System.out.println("event acknowledged by Kafka -> on the change stream, one at a time: " + delays);
 
-            HttpResponse<String> moved = new HttpClientForTests(app.httpPort()).send("PUT",
-                    "/v1.0/p/data/queuing-jobs/2", app.demoToken(), "application/json",
+            HttpResponse<String> moved = service.http().send("PUT",
+                    "/v1.0/p/data/queuing-jobs/2", service.token(), "application/json",
                     "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
             assertEquals(200, moved.statusCode(), moved.body());
             EventStream.Event move = stream.next(WAIT);
@@ -82,21 +61,13 @@ class ChangeStreamIT {
                     movedEntry.at("/entry/rank_stamp").asLong());
             lastSeen = move.id();
         }
-        produce(dequeued("p", "PROCESSOR", 1).with("reason", "DISPATCHED")); // while no stream is open
-        try (EventStream resumed = EventStream.open(app.httpPort(), CHANGES, app.demoToken(), lastSeen)) {
+        service.produce(dequeued("p", "PROCESSOR", 1).with("reason", "DISPATCHED")); // while no stream is open
+        try (EventStream resumed = EventStream.open(service.app().httpPort(), CHANGES, service.token(), lastSeen)) {
             assertEquals("ready", resumed.next(WAIT).name());
             JsonNode removal = JSON.readTree(resumed.next(WAIT).data());
             assertEquals("REMOVE", removal.get("change").asText());
             assertEquals(1, removal.get("id").asLong());
             assertEquals("DISPATCHED", removal.get("reason").asText());
         }
-    }
-
-    private void produce(EventJson... events) {
-        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
-        for (EventJson event : events) {
-            records.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), event.bytes()));
-        }
-        SharedBroker.produce(settings.eventsTopic(), records);
     }
 }

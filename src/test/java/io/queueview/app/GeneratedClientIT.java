@@ -23,17 +23,16 @@ import io.queueview.client.model.OutputType;
 import io.queueview.client.model.QueueType;
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
+import io.queueview.testing.RunningService;
 import io.queueview.testing.SharedBroker;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client generated from the contract (openapi-generator, Java, java.net.http) against queueview on a real
@@ -41,20 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GeneratedClientIT {
 
+    @RegisterExtension
+    final RunningService service = new RunningService();
+
     private static final String PROJECT = "p";
     private static final int ENTRIES = 12;
 
-    @TempDir
-    Path dataDir;
-    private Application app;
     private QueuingJobsApi queue;
 
     @BeforeEach
     void start() throws Exception {
-        var settings = SharedBroker.settings(dataDir);
-        app = Application.start(settings);
-        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
-        queue = new QueuingJobsApi(client(app.demoToken()));
+        queue = new QueuingJobsApi(client(service.token()));
         // ids 1..12: priority id % 3, rank_stamp 1,000,000 + id; even ids on MODELARTS (ma-1 when id % 4 == 0, else
         // ma-2), odd ids on CCE; output DATA_MARK for 1..6, REPLAY_SIM for 7..12.
         // Queue order: 2, 5, 8, 11 (priority 2), 1, 4, 7, 10 (1), 3, 6, 9, 12 (0).
@@ -67,15 +63,11 @@ class GeneratedClientIT {
                     .with("cluster_id", id % 2 == 1 ? "cce-1" : id % 4 == 0 ? "ma-1" : "ma-2");
             records.add(new SimpleEntry<>(null, event.bytes()));
         }
-        SharedBroker.produce(settings.eventsTopic(), records);
+        SharedBroker.produce(service.settings().eventsTopic(), records);
         Await.until(Duration.ofSeconds(60), ENTRIES + " entries are listed",
                 () -> listed() == ENTRIES);
     }
 
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void listsWithFiltersTotalsAndPages() throws ApiException {
@@ -129,7 +121,7 @@ class GeneratedClientIT {
         ApiException badRequest = assertThrows(ApiException.class, () -> queue.listQueuedJobs(listing()
                 .clusterType(ClusterType.MODELARTS).build()));
         assertEquals(400, badRequest.getCode());
-        Error error = client(app.demoToken()).getObjectMapper().readValue(badRequest.getResponseBody(), Error.class);
+        Error error = client(service.token()).getObjectMapper().readValue(badRequest.getResponseBody(), Error.class);
         assertEquals("octopus.400000", error.getErrorCode());
         assertTrue(error.getErrorMsg().contains("cluster_id"), error.getErrorMsg());
 
@@ -146,7 +138,7 @@ class GeneratedClientIT {
     /** The generated client on this instance, sending the token as the contract's X-Auth-Token scheme says. */
     private ApiClient client(String token) {
         ApiClient client = new ApiClient();
-        client.updateBaseUri("http://127.0.0.1:" + app.httpPort());
+        client.updateBaseUri("http://127.0.0.1:" + service.app().httpPort());
         client.setRequestInterceptor(request -> request.header("X-Auth-Token", token));
         return client;
     }

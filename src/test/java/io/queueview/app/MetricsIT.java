@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.queueview.config.Settings;
 import io.queueview.testing.Await;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.RunningService;
 import io.queueview.testing.SharedBroker;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -24,10 +24,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GET /metrics with the real tools: its text passes promtool's check, and a real Prometheus server scraping the
@@ -36,21 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsIT {
 
+    @RegisterExtension
+    final RunningService service = new RunningService();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEAD_LETTERS = "queueview_events_dead_lettered_total";
     private static final String LIST = "/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR";
 
-    @TempDir
-    Path dataDir;
-    private Application app;
-    private HttpClientForTests http;
 
     @BeforeEach
     void start() throws Exception {
-        Settings settings = SharedBroker.settings(dataDir);
-        app = Application.start(settings);
-        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
-        http = new HttpClientForTests(app.httpPort());
         List<Map.Entry<byte[], byte[]>> events = new ArrayList<>();
         for (int id = 1; id <= 7; id++) {
             events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), enqueued("p", "PROCESSOR", id).bytes()));
@@ -59,25 +53,21 @@ class MetricsIT {
         events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
         events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8),
                 enqueued("p", "PROCESSOR", 8).without("job_id").bytes()));
-        SharedBroker.produce(settings.eventsTopic(), events);
+        SharedBroker.produce(service.settings().eventsTopic(), events);
         Await.until(Duration.ofSeconds(60), "the entries are listed",
-                () -> http.get(LIST, app.demoToken()).body().contains("\"total\":7"));
+                () -> service.http().get(LIST, service.token()).body().contains("\"total\":7"));
     }
 
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void metricsNeedNoTokenNameTheQueueDepthAndTheCallsByRouteAndPassPromtool() throws Exception {
-        HttpResponse<String> moved = http.send("PUT", "/v1.0/p/data/queuing-jobs/5", app.demoToken(),
+        HttpResponse<String> moved = service.http().send("PUT", "/v1.0/p/data/queuing-jobs/5", service.token(),
                 "application/json", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
         assertEquals(200, moved.statusCode(), moved.body());
         // Kafka Streams' metrics, queueview's task counters among them, are picked up every 5 s
         Await.until(Duration.ofSeconds(30), "the task counters are in /metrics",
-                () -> http.get("/metrics", null).body().contains("queueview_events_applied_total{"));
-        HttpResponse<String> metrics = http.get("/metrics", null);
+                () -> service.http().get("/metrics", null).body().contains("queueview_events_applied_total{"));
+        HttpResponse<String> metrics = service.http().get("/metrics", null);
         assertEquals(200, metrics.statusCode());
         String text = metrics.body();
         assertTrue(text.contains("queueview_queue_depth_entries{project_id=\"p\",queue_type=\"PROCESSOR\"} 7.0"), text);
@@ -101,7 +91,7 @@ class MetricsIT {
 
         Path promtool = Path.of("/usr/bin/promtool");
         assumeTrue(Files.isExecutable(promtool), "promtool is not installed (.ci/run installs Debian's prometheus)");
-        Path scrape = Files.writeString(dataDir.resolve("scrape.txt"), text);
+        Path scrape = Files.writeString(service.dataDir().resolve("scrape.txt"), text);
         Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(scrape.toFile())
                 .redirectErrorStream(true).start();
         String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -126,19 +116,19 @@ class MetricsIT {
         Path prometheus = Path.of("/usr/bin/prometheus");
         assumeTrue(Files.isExecutable(prometheus), "prometheus is not installed (.ci/run installs Debian's prometheus)");
         int port = FreePort.find();
-        Path config = Files.writeString(dataDir.resolve("prometheus.yml"), """
+        Path config = Files.writeString(service.dataDir().resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
                 scrape_configs:
                   - job_name: queueview
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
-                """.formatted(app.httpPort()));
+                """.formatted(service.app().httpPort()));
         Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dataDir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("prometheus.log").toFile()).start();
+                "--storage.tsdb.path=" + service.dataDir().resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(service.dataDir().resolve("prometheus.log").toFile()).start();
         try {
-            long total = JSON.readTree(http.get(LIST, app.demoToken()).body()).at("/payload/page_info/total").asLong();
+            long total = JSON.readTree(service.http().get(LIST, service.token()).body()).at("/payload/page_info/total").asLong();
             HttpClientForTests promql = HttpClientForTests.ofOtherServer(port);
             String query = "/api/v1/query?query=" + URLEncoder.encode(
                     "queueview_queue_depth_entries{project_id=\"p\",queue_type=\"PROCESSOR\"}", StandardCharsets.UTF_8);

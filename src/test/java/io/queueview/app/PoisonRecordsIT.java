@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.queueview.config.Settings;
 import io.queueview.event.EventParser;
 import io.queueview.testing.Await;
-import io.queueview.testing.HttpClientForTests;
+import io.queueview.testing.RunningService;
 import io.queueview.testing.SharedBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
@@ -30,10 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every kind of record that breaks the event contract, between good ones, through a real broker: each bad record
@@ -41,27 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PoisonRecordsIT {
 
+    @RegisterExtension
+    final RunningService service = new RunningService();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(60);
     /** Bad records that would be applied if read leniently carry ids from here; none of them may be listed. */
     private static final long POISON_IDS = 900;
 
-    @TempDir
-    Path dataDir;
-    private Settings settings;
-    private Application app;
 
-    @BeforeEach
-    void start() throws Exception {
-        settings = SharedBroker.settings(dataDir);
-        app = Application.start(settings);
-        assertTrue(app.awaitReady(VISIBLE_WITHIN), "ready within " + VISIBLE_WITHIN);
-    }
 
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void deadLettersEachBadRecordOnceWithItsReasonAndAppliesEveryGoodOne() {
@@ -76,7 +61,7 @@ class PoisonRecordsIT {
         }
         records.add(record("good-" + id, enqueued("p", "PROCESSOR", id).bytes()));
         goodIds.add(id);
-        SharedBroker.produce(settings.eventsTopic(), records);
+        SharedBroker.produce(service.settings().eventsTopic(), records);
 
         awaitIds(goodIds); // same priority, rank_stamp grows with the id: listed in id order
         Map<String, List<ConsumerRecord<byte[], byte[]>>> deadByKey = readDeadLetters(poisons.size());
@@ -87,7 +72,7 @@ class PoisonRecordsIT {
             String reason = header(dead.get(0), "queueview.dlq.reason");
             assertTrue(reason.startsWith(poison.getValue().reason()), poison.getKey() + ": " + reason);
             assertArrayEquals(poison.getValue().value(), dead.get(0).value(), poison.getKey() + " unchanged");
-            assertEquals(settings.eventsTopic(), header(dead.get(0), "queueview.dlq.source.topic"));
+            assertEquals(service.settings().eventsTopic(), header(dead.get(0), "queueview.dlq.source.topic"));
         }
         assertEquals(goodIds, listedIds()); // still: nothing of a poison record was applied after all
     }
@@ -162,14 +147,14 @@ class PoisonRecordsIT {
     private Map<String, List<ConsumerRecord<byte[], byte[]>>> readDeadLetters(int expected) {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.app().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, SharedBroker.unique("reader"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(settings.dlqTopic()));
+            consumer.subscribe(List.of(service.settings().dlqTopic()));
             int[] read = {0};
-            Await.until(VISIBLE_WITHIN, expected + " records on " + settings.dlqTopic(), () -> {
+            Await.until(VISIBLE_WITHIN, expected + " records on " + service.settings().dlqTopic(), () -> {
                 read[0] += collect(consumer, byKey);
                 return read[0] >= expected;
             });
@@ -197,8 +182,8 @@ class PoisonRecordsIT {
     }
 
     private List<Long> listedIds() {
-        HttpResponse<String> response = new HttpClientForTests(app.httpPort())
-                .get("/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR&limit=200", app.demoToken());
+        HttpResponse<String> response = service.http()
+                .get("/v1.0/p/data/queuing-jobs?queue_type=PROCESSOR&limit=200", service.token());
         assertEquals(200, response.statusCode(), response.body());
         List<Long> listed = new ArrayList<>();
         try {

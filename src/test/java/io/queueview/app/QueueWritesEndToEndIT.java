@@ -8,19 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.queueview.config.Settings;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
-import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.testing.RunningService;
 import io.queueview.testing.SharedBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
@@ -39,37 +37,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The write calls against a real broker: read-your-writes, and many writers on one queue at once. */
 class QueueWritesEndToEndIT {
+
+    @RegisterExtension
+    final RunningService service = new RunningService();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] OPERATIONS = {"MOVE_TOP", "MOVE_TAIL", "MOVE_UP", "MOVE_DOWN"};
     private static final String BASE = "/v1.0/p/data/queuing-jobs";
     private static final QueueId QUEUE = new QueueId("p", QueueType.PROCESSOR);
 
-    @TempDir
-    Path dataDir;
-    private Settings settings;
-    private Application app;
-    private HttpClientForTests http;
 
-    @BeforeEach
-    void start() throws Exception {
-        settings = SharedBroker.settings(dataDir);
-        app = Application.start(settings);
-        assertTrue(app.awaitReady(Duration.ofSeconds(60)));
-        http = new HttpClientForTests(app.httpPort());
-    }
 
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void everyWriteIsInTheNextList200TimesInARow() {
@@ -98,12 +81,12 @@ class QueueWritesEndToEndIT {
     void anAppliedAndARefusedWriteAreBothOnTheAuditTopicWithWhoAsked() {
         enqueueAndAwait(3); // in queue order 2, 1, 3 (priorities 2, 1, 0)
         assertEquals(200, move(3, "MOVE_TOP").statusCode());
-        assertEquals(401, http.send("PUT", BASE + "/2", "not-a-token", "application/json",
+        assertEquals(401, service.http().send("PUT", BASE + "/2", "not-a-token", "application/json",
                 "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
         List<String> audit = new ArrayList<>();
-        Await.until(Duration.ofSeconds(30), "both writes on " + settings.auditTopic(), () -> {
+        Await.until(Duration.ofSeconds(30), "both writes on " + service.settings().auditTopic(), () -> {
             audit.clear();
-            readAll(settings.auditTopic()).forEach(value -> audit.add(new String(value, StandardCharsets.UTF_8)));
+            readAll(service.settings().auditTopic()).forEach(value -> audit.add(new String(value, StandardCharsets.UTF_8)));
             return audit.size() >= 2;
         });
         assertEquals(2, audit.size(), audit.toString());
@@ -129,9 +112,9 @@ class QueueWritesEndToEndIT {
             accepted.incrementAndGet();
         });
 
-        List<byte[]> commands = readAll(settings.commandsTopic());
+        List<byte[]> commands = readAll(service.settings().commandsTopic());
         assertEquals(accepted.get(), commands.size());
-        try (ProjectorDriver replay = new ProjectorDriver(dataDir.resolve("replay"))) {
+        try (ProjectorDriver replay = new ProjectorDriver(service.dataDir().resolve("replay"))) {
             initial.forEach(replay::send);
             commands.forEach(command -> replay.sendCommandRaw(null, command));
             assertEquals(replay.ids(QUEUE), ids(), "live order vs. sequential replay of " + commands.size() + " commands");
@@ -214,21 +197,21 @@ class QueueWritesEndToEndIT {
     }
 
     private void produce(EventJson event) {
-        SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(null, event.bytes())));
+        SharedBroker.produce(service.settings().eventsTopic(), List.of(new SimpleEntry<>(null, event.bytes())));
     }
 
     private HttpResponse<String> move(long id, String operation) {
-        return http.send("PUT", BASE + "/" + id, app.demoToken(), "application/json",
+        return service.http().send("PUT", BASE + "/" + id, service.token(), "application/json",
                 "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"" + operation + "\"}");
     }
 
     private HttpResponse<String> batch(List<Long> ids, int priority) {
-        return http.send("PUT", BASE + "/batch-update", app.demoToken(), "application/json",
+        return service.http().send("PUT", BASE + "/batch-update", service.token(), "application/json",
                 "{\"queue_type\":\"PROCESSOR\",\"priority\":" + priority + ",\"ids\":" + ids + "}");
     }
 
     private JsonNode page() {
-        HttpResponse<String> response = http.get(BASE + "?queue_type=PROCESSOR&limit=200", app.demoToken());
+        HttpResponse<String> response = service.http().get(BASE + "?queue_type=PROCESSOR&limit=200", service.token());
         assertEquals(200, response.statusCode(), response.body());
         try {
             return JSON.readTree(response.body());
@@ -260,7 +243,7 @@ class QueueWritesEndToEndIT {
     /** Every record of a topic, partition by partition in offset order (one queue lives in one partition). */
     private List<byte[]> readAll(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.app().bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
