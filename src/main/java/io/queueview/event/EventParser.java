@@ -40,7 +40,8 @@ public final class EventParser {
             throw new ContractViolation(Kind.UNREADABLE, "value is null");
         }
         if (value.length > MAX_VALUE_BYTES) {
-            throw new ContractViolation(Kind.TOO_LARGE, "value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
+            throw new ContractViolation(Kind.TOO_LARGE,
+                    "value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
         }
         requireValidUtf8(value);
         JsonNode json = readOneObject(value);
@@ -60,7 +61,8 @@ public final class EventParser {
         ByteBuffer in = ByteBuffer.wrap(value);
         // UTF-8 never gives more chars than bytes, so the output cannot overflow and stop the decoder early
         if (decoder.decode(in, CharBuffer.allocate(value.length), true).isError()) {
-            throw new ContractViolation(Kind.UNREADABLE, "value is not valid UTF-8: an overlong, invalid or cut-off sequence at byte "
+            throw new ContractViolation(Kind.UNREADABLE,
+                    "value is not valid UTF-8: an overlong, invalid or cut-off sequence at byte "
                     + in.position());
         }
     }
@@ -71,7 +73,8 @@ public final class EventParser {
             try {
                 json = JSON.readTree(parser);
             } catch (MismatchedInputException e) { // the one mismatch of a tree read: FAIL_ON_READING_DUP_TREE_KEY
-                throw new ContractViolation(Kind.UNREADABLE, "value has the key '" + parser.currentName() + "' more than once");
+                throw new ContractViolation(Kind.UNREADABLE,
+                        "value has the key '" + parser.currentName() + "' more than once");
             }
             if (json == null || !json.isObject()) {
                 throw new ContractViolation(Kind.UNREADABLE, "value is not a JSON object");
@@ -107,12 +110,14 @@ public final class EventParser {
             String type = requiredText("event_type");
             String projectId = requiredText("project_id");
             if (projectId.isEmpty() || projectId.length() > QueueId.MAX_PROJECT_ID_LENGTH) {
-                throw new ContractViolation(Kind.INVALID_FIELD, "project_id must have 1.." + QueueId.MAX_PROJECT_ID_LENGTH + " characters");
+                throw new ContractViolation(Kind.INVALID_FIELD,
+                        "project_id must have 1.." + QueueId.MAX_PROJECT_ID_LENGTH + " characters");
             }
             String queueTypeName = requiredText("queue_type");
             QueueType queueType = QueueType.named(queueTypeName);
             if (queueType == null) {
-                throw new ContractViolation(Kind.INVALID_FIELD, "queue_type '" + queueTypeName + "' is not PROCESSOR, INTERNAL or RESIM");
+                throw new ContractViolation(Kind.INVALID_FIELD,
+                        "queue_type '" + queueTypeName + "' is not PROCESSOR, INTERNAL or RESIM");
             }
             QueueId queue = new QueueId(projectId, queueType);
             long id = requiredLong("id");
