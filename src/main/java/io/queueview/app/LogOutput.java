@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 /**
  * How the logs look, set up in code when logging starts (logback finds this class through
  * META-INF/services): one event per line on standard error, info for queueview, warnings only from the broker, its
- * clients and Jetty. QUEUEVIEW_LOG_FORMAT=json writes each event as one JSON object (logback's JSON encoder) for log
+ * clients, Jetty and Javalin (queueview says itself where it listens). QUEUEVIEW_LOG_FORMAT=json writes each event as one JSON object (logback's JSON encoder) for log
  * shippers; anything else is the text line. Settings refuses a value other than text or json at start-up; by then
  * logging already runs, so it must not depend on Settings.
  */
@@ -23,7 +23,7 @@ public final class LogOutput extends ContextAwareBase implements Configurator {
 
     static final String VARIABLE = "QUEUEVIEW_LOG_FORMAT";
     private static final List<String> ONLY_WARNINGS = List.of("org.apache.kafka", "kafka", "state.change.logger",
-            "org.eclipse.jetty");
+            "org.eclipse.jetty", "io.javalin");
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
