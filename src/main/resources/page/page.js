@@ -216,9 +216,14 @@ function follow() {
         }
       }
     })
-    .catch((error) => { if (error.name !== "AbortError" && error instanceof ApiError) showError(error); })
+    .catch((error) => {
+      if (error instanceof ApiError) {
+        showError(error);
+        stream.refused = error.status < 500; // a bad token or queue: asking again would not help
+      }
+    })
     .finally(() => {
-      if (state.stream !== stream || stream.signal.aborted) return;
+      if (state.stream !== stream || stream.signal.aborted || stream.refused) return;
       live(false);
       setTimeout(() => { if (state.stream === stream) follow(); }, 2000); // resumes at the last event seen
     });
