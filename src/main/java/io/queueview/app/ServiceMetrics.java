@@ -1,5 +1,6 @@
 package io.queueview.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -142,6 +144,14 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
                         .publishPercentileHistogram()
                         .register(registry))
                 .record(Math.round(millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void changeStreams(IntSupplier open) {
+        Gauge.builder("queueview.change.streams", open, IntSupplier::getAsInt)
+                .description("change streams open on this instance (each holds a server thread)")
+                .strongReference(true) // the supplier is a method reference nothing else holds
+                .register(registry);
     }
 
     @Override

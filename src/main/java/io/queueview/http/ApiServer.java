@@ -56,8 +56,10 @@ public final class ApiServer {
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
     public static Javalin start(String host, int port, Parts parts) {
         HttpMetrics metrics = parts.metrics();
+        ChangeStreams changeStreams = new ChangeStreams(parts.changes(), parts.streamLimits());
+        metrics.changeStreams(changeStreams::open);
         QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.clock(), metrics,
-                new ChangeStreams(parts.changes(), parts.streamLimits()));
+                changeStreams);
         QueueReader reader = parts.reader();
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics);
         UnavailableLog unavailable = new UnavailableLog(LOG);

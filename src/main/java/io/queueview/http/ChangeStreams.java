@@ -43,6 +43,11 @@ final class ChangeStreams {
         this.limits = limits;
     }
 
+    /** How many streams are open (counting one being refused for a cap, for the moment it takes). */
+    int open() {
+        return open.get();
+    }
+
     /** Streams the queue's changes until the client goes or the stream must end. The caller is authorized. */
     void stream(HttpServletResponse response, QueueId queue, String token, String lastEventId) {
         ChangeLog log = changes.get();

@@ -1,5 +1,7 @@
 package io.queueview.http;
 
+import java.util.function.IntSupplier;
+
 /** What the HTTP server reports of its calls, and the text GET /metrics answers (Prometheus' exposition format). */
 public interface HttpMetrics {
 
@@ -14,6 +16,10 @@ public interface HttpMetrics {
 
     /** A call forwarded to its queue's owner: answered (whatever the owner's status), unreachable, or refused_loop. */
     void forwarded(String outcome, long nanos);
+
+    /** Where to read how many change streams are open, when scraped. */
+    default void changeStreams(IntSupplier open) {
+    }
 
     /** The metrics, in Prometheus' text format. */
     String scrape();

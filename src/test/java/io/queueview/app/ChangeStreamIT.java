@@ -3,6 +3,7 @@ package io.queueview.app;
 import static io.queueview.testing.EventJson.dequeued;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,9 @@ class ChangeStreamIT {
         String lastSeen;
         try (EventStream stream = EventStream.open(service.app().httpPort(), CHANGES, service.token(), null)) {
             assertEquals("ready", stream.next(WAIT).name());
+            String metrics = service.http().get("/metrics", null).body();
+            assertTrue(metrics.contains("\nqueueview_change_streams 1.0\n"), "the open stream is counted in /metrics: "
+                    + metrics.lines().filter(line -> line.contains("change_streams")).toList());
             service.produce(enqueued("p", "PROCESSOR", 1), enqueued("p", "PROCESSOR", 2));
             long acknowledged = System.nanoTime();
             JsonNode first = JSON.readTree(stream.next(WAIT).data());
