@@ -118,7 +118,9 @@ final class ApiJson {
     /** /health/cluster: {"self", "state", "instances": [{"address", "active", "standby"}], "local_lags": {...}} */
     static byte[] cluster(ClusterState cluster) {
         return JsonObject.bytes(json -> {
-            json.writeStringField("self", cluster.self() == null ? null : cluster.self().toString());
+            if (cluster.self() != null) { // left out while starting, as every field without a value
+                json.writeStringField("self", cluster.self().toString());
+            }
             json.writeStringField("state", cluster.state());
             json.writeArrayFieldStart("instances");
             for (ClusterState.Instance instance : cluster.instances()) {
