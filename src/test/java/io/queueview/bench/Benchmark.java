@@ -76,7 +76,17 @@ public final class Benchmark {
         this.data = new BenchData(options.entries(), 20_251_201L);
     }
 
-    public static void main(String[] args) throws Exception {
+    /** A failed run exits with 1: a broker or a service process it started would otherwise keep the JVM alive. */
+    public static void main(String[] args) {
+        try {
+            runAsAsked(args);
+        } catch (Throwable failed) {
+            failed.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void runAsAsked(String[] args) throws Exception {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
