@@ -9,7 +9,7 @@ const state = {
   token: sessionStorage.getItem(TOKEN_KEY) || "",
   project: "", queueType: "PROCESSOR", filters: {}, limit: 20, offset: 0, total: 0,
   selected: new Set(), stream: null, lastEventId: null, lastChangeAt: null, refreshTimer: null, loadedAt: null,
-  view: null,
+  view: null, connected: false, refreshedAt: 0,
 };
 
 // ---- the API ----
@@ -249,7 +249,7 @@ function received(block) {
 /** A change refreshes the page at once; more changes within 150 ms of a refresh make one more refresh after it. */
 function refreshSoon() {
   if (state.refreshTimer) return;
-  const since = Date.now() - (state.refreshedAt || 0);
+  const since = Date.now() - state.refreshedAt;
   state.refreshTimer = setTimeout(async () => {
     state.refreshedAt = Date.now();
     await load();
@@ -305,7 +305,8 @@ $("select-all").addEventListener("change", (event) => {
   document.querySelectorAll("#entries tr").forEach((row) => {
     const id = Number(row.dataset.id);
     event.target.checked ? state.selected.add(id) : state.selected.delete(id);
+    row.querySelector("td.select input").checked = event.target.checked; // no need to ask the service again
   });
-  load();
+  selection();
 });
 setInterval(showFreshness, 1000);

@@ -36,13 +36,17 @@ public final class QueueChangesFeed implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ChangeLog log;
+    /** Where each partition ended when the feed started: read up to there, it has caught up. */
+    private final Map<TopicPartition, Long> startEnds;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    private QueueChangesFeed(KafkaConsumer<byte[], byte[]> consumer, ChangeLog log) {
+    private QueueChangesFeed(KafkaConsumer<byte[], byte[]> consumer, ChangeLog log,
+                             Map<TopicPartition, Long> startEnds) {
         this.consumer = consumer;
         this.log = log;
+        this.startEnds = startEnds;
         this.thread = new Thread(this::run, "queue-changes-feed");
         this.thread.setDaemon(true);
     }
@@ -70,7 +74,7 @@ public final class QueueChangesFeed implements AutoCloseable {
             consumer.seek(partition, from);
             log.startAt(partition.partition(), from);
         }
-        QueueChangesFeed feed = new QueueChangesFeed(consumer, log);
+        QueueChangesFeed feed = new QueueChangesFeed(consumer, log, ends);
         feed.thread.start();
         if (!feed.caughtUp.await(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("the change streams' feed has not read the latest changes within {}; it goes on", CATCH_UP);
@@ -84,7 +88,6 @@ public final class QueueChangesFeed implements AutoCloseable {
 
     private void run() {
         try {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -97,7 +100,7 @@ public final class QueueChangesFeed implements AutoCloseable {
                 for (TopicPartition partition : consumer.assignment()) {
                     long position = consumer.position(partition);
                     log.readUpTo(partition.partition(), position);
-                    atEnd &= position >= ends.getOrDefault(partition, 0L);
+                    atEnd &= position >= startEnds.getOrDefault(partition, 0L);
                 }
                 if (atEnd) {
                     caughtUp.countDown();

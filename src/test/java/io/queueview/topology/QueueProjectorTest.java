@@ -4,6 +4,7 @@ import static io.queueview.testing.EventJson.dequeued;
 import static io.queueview.testing.EventJson.enqueued;
 import static io.queueview.testing.EventJson.updated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.store.QueueCounters;
+import io.queueview.store.QueueDepth;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.TestSettings;
@@ -55,6 +57,18 @@ class QueueProjectorTest {
     void keepsEachQueueInPriorityThenRankStampThenIdOrder() {
         driver.send(job(1, 0, 300), job(2, 10, 500), job(3, 0, 100), job(4, -5, 1), job(5, 0, 100), job(6, 50, 999));
         assertEquals(List.of(6L, 2L, 3L, 5L, 1L, 4L), driver.ids(QUEUE));
+    }
+
+    @Test
+    void aQueuesDepthCountsItsEntriesAndNamesTheSmallestRankStampWhateverItsPriority() {
+        // the oldest (rank_stamp 100) is neither the head nor the tail, nor the newest of its priority
+        driver.send(job(1, 50, 5_000), job(2, 0, 100), job(3, -50, 3_000), job(4, 0, 2_000), job(5, 0, 9_000));
+        assertEquals(new QueueDepth(5, 100), driver.views().depths().get(QUEUE));
+        driver.send(dequeued("p", "PROCESSOR", 2));
+        assertEquals(new QueueDepth(4, 2_000), driver.views().depths().get(QUEUE));
+        driver.send(dequeued("p", "PROCESSOR", 1), dequeued("p", "PROCESSOR", 3), dequeued("p", "PROCESSOR", 4),
+                dequeued("p", "PROCESSOR", 5));
+        assertFalse(driver.views().depths().containsKey(QUEUE), "an empty queue has no depth series");
     }
 
     @Test
