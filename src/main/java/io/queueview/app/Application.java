@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,6 +55,9 @@ public final class Application implements AutoCloseable {
     private ServiceMetrics metrics;
     private QueueReader reader;
     private QueueChangesFeed changes;
+    private Admin admin;
+    private ScheduledExecutorService housekeeping;
+    private StartProgress progress;
 
     private Application(Settings settings) {
         this.settings = settings;
@@ -115,8 +121,13 @@ public final class Application implements AutoCloseable {
             LOG.error("stream thread failed; the view stops answering", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        RestoreProgress restores = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restores);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        HangingTransactions hanging = new HangingTransactions(admin, topic -> writtenByStreams(topic, settings));
+        progress = new StartProgress(streams, restores, hanging);
         StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions(),
-                settings.commandsTopic());
+                settings.commandsTopic(), progress::describe);
         streams.setStateListener((now, before) -> {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
@@ -133,6 +144,52 @@ public final class Application implements AutoCloseable {
         streams.start();
         changes = QueueChangesFeed.start(bootstrapServers, settings.changesTopic());
         changeLog.set(changes.log());
+        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "queueview-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchTransactions(hanging);
+        reportWhileStarting();
+    }
+
+    /** The topics Kafka Streams writes in its transactions: its internal ones, and the topology's sinks. */
+    private static boolean writtenByStreams(String topic, Settings settings) {
+        return topic.startsWith(settings.applicationId() + "-") || topic.equals(settings.changesTopic())
+                || topic.equals(settings.auditTopic()) || topic.equals(settings.dlqTopic());
+    }
+
+    /**
+     * Looks for hanging transactions every second while the view is not ready (a start waits on them), and every
+     * 30 s once it is (a later one stalls the view's freshness and the change streams instead).
+     */
+    private void watchTransactions(HangingTransactions hanging) {
+        long[] lastRound = {0};
+        housekeeping.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            if (progress.running() && now - lastRound[0] < TimeUnit.SECONDS.toNanos(30)) {
+                return;
+            }
+            lastRound[0] = now;
+            try {
+                hanging.check();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("could not look for hanging transactions", e);
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** A start that waits says what for, every 10 s. */
+    private void reportWhileStarting() {
+        long started = System.nanoTime();
+        housekeeping.scheduleAtFixedRate(() -> {
+            if (!reader.ready()) {
+                LOG.info("not ready after {} s: {}", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                        reader.waitingFor());
+            }
+        }, 10, 10, TimeUnit.SECONDS);
     }
 
     /** Waits until the view can answer lists; false when it did not within the timeout. */
@@ -165,9 +222,17 @@ public final class Application implements AutoCloseable {
         return reader;
     }
 
+    /** What the view waits for while it is not ready. */
+    public String waitingFor() {
+        return reader == null ? "starting" : reader.waitingFor();
+    }
+
     /** Closes what was started, in the reverse order; a part that fails to close is logged and the rest still close. */
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
         if (changes != null) { // first: it ends the change streams, which the HTTP server would wait for
             closeLogged("the change streams' feed", changes::close);
         }
@@ -184,6 +249,9 @@ public final class Application implements AutoCloseable {
             // Leave the group: a restarted instance then gets its partitions at once, not after the session timeout.
             closeLogged("Kafka Streams", () -> streams.close(
                     CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(LEAVE_GROUP)));
+        }
+        if (admin != null) {
+            closeLogged("the admin client", () -> admin.close(CLOSE_TIMEOUT));
         }
         if (broker != null) {
             closeLogged("the embedded broker", broker::close);

@@ -112,6 +112,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("group.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.session.timeout.ms", "1000"),
                 Map.entry("group.streams.min.heartbeat.interval.ms", "200"),
+                // After kill -9 the controller, restarting with the broker, gives the dead incarnation's registration a
+                // whole session before it lets the new one register (DuplicateBrokerRegistrationException until then):
+                // Kafka's 9 s default was most of a restart. Broker and controller share this process, so a heartbeat
+                // is never late but for a pause of the whole JVM, which a short fencing merely waits out.
+                Map.entry("broker.heartbeat.interval.ms", "250"),
+                Map.entry("broker.session.timeout.ms", "1500"),
                 // A killed instance's open transaction is aborted when this check first finds it timed out (default
                 // every 10 s): the successor of its partitions waits for that.
                 Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"),

@@ -17,7 +17,6 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEMO_WAIT = Duration.ofSeconds(30);
 
     private Main() {
@@ -48,8 +47,13 @@ public final class Main {
             stopped.countDown();
         }, "queueview-shutdown"));
 
-        if (!app.awaitReady(READY_TIMEOUT)) {
-            System.err.println("queueview: the view did not become ready; see the log above");
+        if (!app.awaitReady(settings.startTimeout())) {
+            // Under a supervisor a fresh start is the better chance; a process that waits on without a word is not.
+            String waitingFor = app.waitingFor();
+            LOG.error("the view was not ready within {} (QUEUEVIEW_START_TIMEOUT); it waited for: {}",
+                    settings.startTimeout(), waitingFor);
+            System.err.println("queueview: not ready within " + settings.startTimeout() + ": " + waitingFor);
+            System.exit(1);
         } else {
             if (settings.demo()) {
                 awaitDemoData(app);

@@ -28,6 +28,12 @@ final class StartingStores implements LocalStores {
     }
 
     @Override
+    public String waitingFor() {
+        LocalStores stores = attached.get();
+        return stores == null ? "starting" : stores.waitingFor();
+    }
+
+    @Override
     public QueuePartition partitionOf(QueueId queue) {
         LocalStores stores = attached.get();
         if (stores == null) {

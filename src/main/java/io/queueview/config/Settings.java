@@ -33,6 +33,7 @@ import java.util.TreeSet;
  * @param jwtProjectsClaim the JWT claim that lists the projects a caller may act on
  * @param jwtActionsClaim  the JWT claim that lists the actions a caller may use
  * @param jwtClockSkew     how far a JWT's "exp" and "nbf" may be off this machine's clock
+ * @param startTimeout     how long a start may wait for the view to be ready before it gives up
  */
 public record Settings(
         String httpHost,
@@ -70,7 +71,8 @@ public record Settings(
         boolean metricsNeedToken,
         String logFormat,
         int changeStreamsMax,
-        int changeStreamsPerToken) {
+        int changeStreamsPerToken,
+        Duration startTimeout) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -136,7 +138,8 @@ public record Settings(
                 read.bool("QUEUEVIEW_METRICS_TOKEN_REQUIRED", false),
                 read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")),
                 read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
-                read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000));
+                read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000),
+                read.duration("QUEUEVIEW_START_TIMEOUT", Duration.ofMinutes(5)));
     }
 
     /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */

@@ -160,7 +160,7 @@ public final class ApiServer {
 
     private static void ready(Context ctx, QueueReader reader) {
         if (!reader.ready()) {
-            throw ApiError.unavailable("the view is not ready: starting, restoring or rebalancing");
+            throw ApiError.unavailable("the view is not ready: " + reader.waitingFor());
         }
         ctx.result("ready");
     }

@@ -11,6 +11,11 @@ public interface LocalStores {
     /** True when the view can answer lists (not starting, restoring or rebalancing). */
     boolean ready();
 
+    /** What the view waits for while it is not ready, in words (for /health/ready and the log). */
+    default String waitingFor() {
+        return "starting, restoring or rebalancing";
+    }
+
     /**
      * The stores holding this queue, when this instance is its active owner.
      *

@@ -42,6 +42,11 @@ public final class QueueReader {
         return stores.ready();
     }
 
+    /** What the view waits for while it is not ready. */
+    public String waitingFor() {
+        return stores.waitingFor();
+    }
+
     /** How many entries each queue this instance owns holds. */
     public Map<QueueId, QueueDepth> depths() {
         return stores.depths();

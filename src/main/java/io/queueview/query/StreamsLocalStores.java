@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
@@ -48,6 +49,7 @@ public final class StreamsLocalStores implements LocalStores {
     private final HostInfo self;
     private final int partitions;
     private final String commandsTopic;
+    private final Supplier<String> waitingFor;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
     /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
@@ -56,12 +58,17 @@ public final class StreamsLocalStores implements LocalStores {
     private record InputLags(Map<Integer, Long> byPartition, long readAtNanos) {
     }
 
-    /** @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions */
-    public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic) {
+    /**
+     * @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions
+     * @param waitingFor    what the view waits for while not ready, in words
+     */
+    public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic,
+                              Supplier<String> waitingFor) {
         this.streams = streams;
         this.self = self;
         this.partitions = partitions;
         this.commandsTopic = commandsTopic;
+        this.waitingFor = waitingFor;
     }
 
     /** Call on every state change of the Kafka Streams instance: ownership may have moved. */
@@ -73,6 +80,11 @@ public final class StreamsLocalStores implements LocalStores {
     @Override
     public boolean ready() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public String waitingFor() {
+        return waitingFor.get();
     }
 
     @Override

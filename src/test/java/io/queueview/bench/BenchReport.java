@@ -1,5 +1,7 @@
 package io.queueview.bench;
 
+import io.queueview.testing.SingleProcessCrashes;
+
 import java.util.List;
 import java.util.Map;
 
@@ -123,6 +125,24 @@ final class BenchReport {
         row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
                 figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
                         + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        return out.toString();
+    }
+
+    /** The crash section: the single process with its embedded broker, kill -9 and restart while events flow. */
+    static String crashes(SingleProcessCrashes.Result result) {
+        List<Double> seconds = result.crashes().stream().map(r -> r.killToReady().toMillis() / 1000.0).sorted().toList();
+        double clean = result.cleanRestart().toMillis() / 1000.0;
+        double median = seconds.get(seconds.size() / 2);
+        StringBuilder out = new StringBuilder("| single process, embedded broker, 300 events/s | figure | target |\n"
+                + "|---|---:|---|\n");
+        row(out, "kill -9 restarts ready, every queue then listed as the events say", seconds.size() + " of "
+                + seconds.size(), "all");
+        row(out, "kill -9 -> ready (s): min / median / max", String.format("%.1f / %.1f / %.1f", seconds.get(0),
+                median, seconds.get(seconds.size() - 1)), "<= 10");
+        row(out, "each restart (s), in order", result.crashes().stream()
+                .map(r -> String.format("%.1f", r.killToReady().toMillis() / 1000.0)).toList(), "");
+        row(out, "clean stop -> ready (s), same data, same run", String.format("%.1f", clean), "");
+        row(out, "median kill -9 restart / clean restart", String.format("%.2f", median / clean), "");
         return out.toString();
     }
 

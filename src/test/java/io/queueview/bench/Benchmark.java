@@ -12,6 +12,7 @@ import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.testing.Folders;
+import io.queueview.testing.SingleProcessCrashes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -90,7 +91,8 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
-        // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only
+        // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
+        // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -117,6 +119,14 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.startsWith("--crash-only")) { // --crash-only[=N]: N kill -9 restarts (20) of the single process
+                int crashes = arg.contains("=") ? Integer.parseInt(arg.substring(arg.indexOf('=') + 1)) : 20;
+                try {
+                    System.out.println(BenchReport.crashes(SingleProcessCrashes.run(work, crashes, 300)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
                 try {
@@ -128,7 +138,8 @@ public final class Benchmark {
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only");
+                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
+                        + " --crash-only[=N]");
             }
         }
         try {

@@ -49,6 +49,10 @@ public final class EventJson {
         return with("version", version);
     }
 
+    public long id() {
+        return node.get("id").asLong();
+    }
+
     public String json() {
         return node.toString();
     }

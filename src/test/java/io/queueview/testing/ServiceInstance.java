@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -231,6 +232,11 @@ public final class ServiceInstance implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** Waits up to the timeout for the process to end by itself; its exit code, or empty if it still runs. */
+    public Optional<Integer> exitCode(Duration timeout) {
+        return awaitExit(timeout) ? Optional.of(process.exitValue()) : Optional.empty();
     }
 
     public boolean alive() {
