@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ public final class Application implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** A cluster that does not answer the first calls within this is reported, not waited for. */
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     /** A forwarded write waits for its command on the owner: the owner's wait, and time for the round trip. */
     private static final Duration FORWARD_MARGIN = Duration.ofSeconds(5);
 
@@ -84,11 +87,14 @@ public final class Application implements AutoCloseable {
         } else {
             bootstrapServers = settings.kafkaBootstrap();
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Topics.ensure(admin, settings);
+        Map<String, Object> setup = settings.kafkaClient(bootstrapServers);
+        setup.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) SETUP_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(setup)) {
+            Topics.ensure(admin, settings, bootstrapServers);
             StreamsGroupConfig.apply(admin, settings);
             if (settings.demo()) {
-                int written = DemoData.loadIfEmpty(admin, bootstrapServers, settings.eventsTopic());
+                int written = DemoData.loadIfEmpty(admin, settings.kafkaClient(bootstrapServers),
+                        settings.eventsTopic());
                 if (written > 0) {
                     LOG.info("wrote {} demo events to {}", written, settings.eventsTopic());
                 }
@@ -117,32 +123,33 @@ public final class Application implements AutoCloseable {
                 settings, bootstrapServers, self.host() + ":" + self.port(),
                 InstanceIdentity.groupInstanceId(settings.dataDir())));
 
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; the view stops answering", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
         RestoreProgress restores = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restores);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        HangingTransactions hanging = new HangingTransactions(admin, topic -> writtenByStreams(topic, settings));
-        progress = new StartProgress(streams, restores, hanging);
+        admin = Admin.create(settings.kafkaClient(bootstrapServers));
+        HangingTransactions hanging = new HangingTransactions(admin, topic -> readCommitted(topic, settings));
+        progress = new StartProgress(streams, settings.applicationId(), restores, hanging);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; the view stops answering", e);
+            progress.stopped(e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
         StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions(),
                 settings.commandsTopic(), progress::describe);
         streams.setStateListener((now, before) -> {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
         });
-        commands = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> writer = settings.kafkaClient(bootstrapServers);
+        writer.put(ProducerConfig.ACKS_CONFIG, "all");
+        writer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        writer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        commands = new KafkaProducer<>(writer, new ByteArraySerializer(), new ByteArraySerializer());
         writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
                 settings.auditTopic(), settings.writeTimeout()));
         view.set(stores);
         metrics.bind(streams);
         streams.start();
-        changes = QueueChangesFeed.start(bootstrapServers, settings.changesTopic());
+        changes = QueueChangesFeed.start(settings.kafkaClient(bootstrapServers), settings.changesTopic());
         changeLog.set(changes.log());
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "queueview-housekeeping");
@@ -153,10 +160,13 @@ public final class Application implements AutoCloseable {
         reportWhileStarting();
     }
 
-    /** The topics Kafka Streams writes in its transactions: its internal ones, and the topology's sinks. */
-    private static boolean writtenByStreams(String topic, Settings settings) {
-        return topic.startsWith(settings.applicationId() + "-") || topic.equals(settings.changesTopic())
-                || topic.equals(settings.auditTopic()) || topic.equals(settings.dlqTopic());
+    /**
+     * The topics queueview's transactions write and queueview reads read_committed: Kafka Streams' internal ones
+     * (repartition, changelogs) and the changes topic (the change streams' feed). A hanging transaction on the audit
+     * or dead-letter topic stalls nothing of queueview's, and a secured cluster grants it no READ there.
+     */
+    private static boolean readCommitted(String topic, Settings settings) {
+        return topic.startsWith(settings.applicationId() + "-") || topic.equals(settings.changesTopic());
     }
 
     /**
@@ -220,6 +230,11 @@ public final class Application implements AutoCloseable {
 
     public QueueReader reader() {
         return reader;
+    }
+
+    /** Why the view stopped for good (a stream thread failed: a missing permission, say); empty while it runs. */
+    public Optional<String> stopped() {
+        return progress == null ? Optional.empty() : progress.stopped();
     }
 
     /** What the view waits for while it is not ready. */

@@ -7,6 +7,7 @@ import io.queueview.queue.JobType;
 import io.queueview.queue.OutputType;
 import io.queueview.queue.QueueType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -41,7 +42,7 @@ final class DemoData {
     }
 
     /** Writes the demo events when the events topic is empty; returns how many it wrote. */
-    static int loadIfEmpty(Admin admin, String bootstrapServers, String topic)
+    static int loadIfEmpty(Admin admin, Map<String, Object> kafkaClient, String topic)
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
                 .partitions().stream()
@@ -51,10 +52,11 @@ final class DemoData {
             return 0;
         }
         List<ObjectNode> events = events();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
             for (ObjectNode event : events) {
                 producer.send(new ProducerRecord<>(topic, event.get("id").asText(), event.toString()));
             }

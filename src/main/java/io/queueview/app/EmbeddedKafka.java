@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -44,8 +45,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** A listener beside the PLAINTEXT one, on 127.0.0.1: its name, security protocol (SSL, SASL_SSL ...) and port. */
+    public record Listener(String name, String protocol, int port) {
+    }
+
     /** Formats logDir on first use (keeps it on later starts), starts the broker on 127.0.0.1:port (0 = a free port) and returns once it accepts clients. */
     public static EmbeddedKafka start(Path logDir, int port) throws IOException {
+        return start(logDir, port, List.of(), Map.of());
+    }
+
+    /**
+     * The same broker with more listeners and settings (a secured listener, an authorizer ...) beside its PLAINTEXT
+     * listener, which stays the inter-broker one: tests meet a secured cluster through this.
+     */
+    public static EmbeddedKafka start(Path logDir, int port, List<Listener> more, Map<String, String> settings)
+            throws IOException {
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         // With static voters (kraft.version 0) the controller endpoint is read from the config on every start and
         // never stored in the log, so a fresh free port each time is safe and avoids clashes on restart.
@@ -57,7 +71,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         formatOnFirstUse(logDir);
 
         String bootstrapServers = HOST + ":" + brokerPort;
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+        Map<String, Object> config = new HashMap<>(config(logDir, brokerPort, controllerPort));
+        for (Listener listener : more) {
+            String endpoint = listener.name() + "://" + HOST + ":" + listener.port();
+            config.merge("listeners", endpoint, (known, added) -> known + "," + added);
+            config.merge("advertised.listeners", endpoint, (known, added) -> known + "," + added);
+            config.merge("listener.security.protocol.map", listener.name() + ":" + listener.protocol(),
+                    (known, added) -> known + "," + added);
+        }
+        config.putAll(settings);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         try {
             server.startup();
             awaitClients(bootstrapServers);

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -25,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and aborts hanging transactions on the partitions queueview's transactional producers write: a transaction
+ * Finds and aborts hanging transactions on the partitions queueview's transactions write and it reads: a transaction
  * still open on a partition although its coordinator no longer counts that partition in any open transaction of
  * the producer (KIP-664's "hanging transaction"). Its abort marker was lost, so it holds the partition's last stable
  * offset for good and every read_committed reader — a restoring store, the projector, the change feed — stops there.
@@ -60,7 +62,7 @@ final class HangingTransactions {
     private final Set<OpenTransaction> held = ConcurrentHashMap.newKeySet();
     private final Set<OpenTransaction> reported = new HashSet<>();
 
-    /** @param ours which topics' partitions to watch: those queueview's transactional producers write */
+    /** @param ours which topics' partitions to watch */
     HangingTransactions(Admin admin, Predicate<String> ours) {
         this.admin = admin;
         this.ours = ours;
@@ -97,14 +99,21 @@ final class HangingTransactions {
             topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
         }
         List<OpenTransaction> open = new ArrayList<>();
-        admin.describeProducers(partitions).all().get().forEach((partition, state) -> {
+        DescribeProducersResult producers = admin.describeProducers(partitions);
+        for (TopicPartition partition : partitions) {
+            PartitionProducerState state;
+            try {
+                state = producers.partitionResult(partition).get();
+            } catch (ExecutionException e) {
+                continue; // moving, or being created: the next round looks again
+            }
             for (ProducerState producer : state.activeProducers()) {
                 if (producer.currentTransactionStartOffset().isPresent()) {
                     open.add(new OpenTransaction(partition, producer.producerId(), producer.producerEpoch(),
                             producer.coordinatorEpoch().orElse(-1), producer.currentTransactionStartOffset().getAsLong()));
                 }
             }
-        });
+        }
         return open;
     }
 

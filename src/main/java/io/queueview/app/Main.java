@@ -8,7 +8,9 @@ import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +51,11 @@ public final class Main {
 
         if (!app.awaitReady(settings.startTimeout())) {
             // Under a supervisor a fresh start is the better chance; a process that waits on without a word is not.
-            String waitingFor = app.waitingFor();
-            LOG.error("the view was not ready within {} (QUEUEVIEW_START_TIMEOUT); it waited for: {}",
-                    settings.startTimeout(), waitingFor);
-            System.err.println("queueview: not ready within " + settings.startTimeout() + ": " + waitingFor);
+            String why = app.stopped().map(failure -> "the view stopped: " + failure)
+                    .orElseGet(() -> "not ready within " + settings.startTimeout() + " (QUEUEVIEW_START_TIMEOUT): "
+                            + app.waitingFor());
+            LOG.error("could not start: {}", why);
+            System.err.println("queueview: could not start: " + why);
             System.exit(1);
         } else {
             if (settings.demo()) {
@@ -60,7 +63,16 @@ public final class Main {
             }
             System.out.println(readyMessage(settings, app));
         }
-        stopped.await();
+        // A view that stops for good (a stream thread failed: a permission revoked, say) would answer 503 forever;
+        // a supervisor's restart is the better chance, and the line says why.
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            Optional<String> failure = app.stopped();
+            if (failure.isPresent()) {
+                LOG.error("the view stopped: {}", failure.get());
+                System.err.println("queueview: the view stopped: " + failure.get());
+                System.exit(1);
+            }
+        }
     }
 
     /** Ready means the view can answer; the curl line printed next should also show the demo data. */

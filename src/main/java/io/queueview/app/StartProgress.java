@@ -3,7 +3,9 @@ package io.queueview.app;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -14,16 +16,45 @@ import org.apache.kafka.streams.KafkaStreams;
 final class StartProgress {
 
     private final KafkaStreams streams;
+    private final String applicationId;
     private final RestoreProgress restores;
     private final HangingTransactions hanging;
+    private volatile String stopped;
 
-    StartProgress(KafkaStreams streams, RestoreProgress restores, HangingTransactions hanging) {
+    StartProgress(KafkaStreams streams, String applicationId, RestoreProgress restores, HangingTransactions hanging) {
         this.streams = streams;
+        this.applicationId = applicationId;
         this.restores = restores;
         this.hanging = hanging;
     }
 
+    /**
+     * A stream thread failed for good: the view will not become ready, and says why — Kafka Streams' words and its
+     * root cause's, and for a refused transactional id (whose message names none) the ACL it lacks.
+     */
+    void stopped(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getClass().getSimpleName() + ": " + root.getMessage();
+        if (root != failure && failure.getMessage() != null && !failure.getMessage().contains(root.getMessage())) {
+            why = failure.getMessage() + " (" + why + ")";
+        }
+        if (root instanceof TransactionalIdAuthorizationException) {
+            why += "; queueview needs WRITE on TRANSACTIONAL_ID prefixed '" + applicationId + "-'";
+        }
+        stopped = why;
+    }
+
+    Optional<String> stopped() {
+        return Optional.ofNullable(stopped);
+    }
+
     String describe() {
+        if (stopped != null) {
+            return "the view stopped: " + stopped;
+        }
         List<String> parts = new ArrayList<>();
         parts.add("Kafka Streams is " + streams.state().name().toLowerCase(Locale.ROOT));
         List<RestoreProgress.Restoring> restoring = restores.restoring();

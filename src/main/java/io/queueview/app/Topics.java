@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -20,8 +22,15 @@ final class Topics {
     private Topics() {
     }
 
-    static void ensure(Admin admin, Settings settings) throws InterruptedException, ExecutionException {
-        Set<String> existing = admin.listTopics().names().get();
+    /** @throws KafkaUnreachable when the first call to the cluster fails: unreachable, credentials or permissions */
+    static void ensure(Admin admin, Settings settings, String bootstrapServers)
+            throws InterruptedException, ExecutionException {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get();
+        } catch (ExecutionException e) {
+            throw KafkaUnreachable.explain(bootstrapServers, e.getCause());
+        }
         Optional<Short> replication = settings.replicationFactor() == -1
                 ? Optional.empty() : Optional.of(settings.replicationFactor());
         List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic(),
@@ -31,11 +40,18 @@ final class Topics {
                 .map(name -> new NewTopic(name, Optional.of(settings.partitions()), replication))
                 .toList();
         if (!missing.isEmpty()) {
-            try {
-                admin.createTopics(missing).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) { // another instance was quicker: fine
-                    throw e;
+            CreateTopicsResult created = admin.createTopics(missing);
+            for (NewTopic topic : missing) {
+                try {
+                    created.values().get(topic.name()).get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException) {
+                        throw new IllegalStateException("topic " + topic.name() + " is missing and queueview may not"
+                                + " create it: create it beforehand, or grant CREATE on TOPIC " + topic.name(), e);
+                    }
+                    if (!(e.getCause() instanceof TopicExistsException)) { // another instance was quicker: fine
+                        throw e;
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.queueview.changes;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +42,8 @@ public final class QueueChangesFeed implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Why the feed stopped, if it did on an error. */
+    private volatile RuntimeException failure;
 
     private QueueChangesFeed(KafkaConsumer<byte[], byte[]> consumer, ChangeLog log,
                              Map<TopicPartition, Long> startEnds) {
@@ -51,16 +54,20 @@ public final class QueueChangesFeed implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts reading; returns once the kept changes are read (or after 30 s: then they come in behind). */
-    public static QueueChangesFeed start(String bootstrapServers, String topic) throws InterruptedException {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // the default fetch wait (500 ms): a fetch returns as soon as a change is committed, so a shorter one
-                // would only cost polls of a quiet topic (measured: 225-245 ms produce-to-stream either way)
-                ConsumerConfig.CLIENT_ID_CONFIG, "queueview-changes-feed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    /**
+     * Starts reading; returns once the kept changes are read (or after 30 s: then they come in behind).
+     *
+     * @param kafkaClient the settings every Kafka client of queueview starts from (bootstrap servers, security)
+     */
+    public static QueueChangesFeed start(Map<String, Object> kafkaClient, String topic) throws InterruptedException {
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the default fetch wait (500 ms): a fetch returns as soon as a change is committed, so a shorter one would
+        // only cost polls of a quiet topic (measured: 225-245 ms produce-to-stream either way)
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "queueview-changes-feed");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, info.partition()));
@@ -78,6 +85,10 @@ public final class QueueChangesFeed implements AutoCloseable {
         feed.thread.start();
         if (!feed.caughtUp.await(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("the change streams' feed has not read the latest changes within {}; it goes on", CATCH_UP);
+        }
+        if (feed.failure != null) { // at start it is a setting to mend (a permission), not a moment to wait out
+            throw new IllegalStateException("the change streams' feed cannot read " + topic + ": "
+                    + feed.failure.getMessage(), feed.failure);
         }
         return feed;
     }
@@ -109,6 +120,7 @@ public final class QueueChangesFeed implements AutoCloseable {
         } catch (WakeupException stopping) {
             // close() woke it
         } catch (RuntimeException e) {
+            failure = e;
             LOG.error("the change streams' feed stopped: streams get no more changes", e);
         } finally {
             caughtUp.countDown();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,6 +35,8 @@ import java.util.TreeSet;
  * @param jwtActionsClaim  the JWT claim that lists the actions a caller may use
  * @param jwtClockSkew     how far a JWT's "exp" and "nbf" may be off this machine's clock
  * @param startTimeout     how long a start may wait for the view to be ready before it gives up
+ * @param kafkaClient      Kafka client settings for every client queueview makes (QUEUEVIEW_KAFKA_CONFIG: security,
+ *                         config providers ...); empty when none
  */
 public record Settings(
         String httpHost,
@@ -72,7 +75,8 @@ public record Settings(
         String logFormat,
         int changeStreamsMax,
         int changeStreamsPerToken,
-        Duration startTimeout) {
+        Duration startTimeout,
+        Map<String, String> kafkaClient) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -82,6 +86,13 @@ public record Settings(
 
     public boolean embeddedKafka() {
         return kafkaBootstrap == null;
+    }
+
+    /** The settings a Kafka client of queueview starts from: QUEUEVIEW_KAFKA_CONFIG's and the bootstrap servers. */
+    public Map<String, Object> kafkaClient(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
     }
 
     public static Settings fromEnvironment() {
@@ -100,6 +111,11 @@ public record Settings(
 
     private static Settings read(Reader read) {
         String kafkaBootstrap = read.text("QUEUEVIEW_KAFKA_BOOTSTRAP", null);
+        Map<String, String> kafkaClient = read.kafkaClient("QUEUEVIEW_KAFKA_CONFIG");
+        if (kafkaBootstrap == null && !kafkaClient.isEmpty()) {
+            throw new InvalidSetting("QUEUEVIEW_KAFKA_CONFIG", read.text("QUEUEVIEW_KAFKA_CONFIG", null),
+                    "the embedded broker takes no client settings; set QUEUEVIEW_KAFKA_BOOTSTRAP to a cluster's too");
+        }
         boolean embedded = kafkaBootstrap == null;
         String httpHost = read.text("QUEUEVIEW_HTTP_HOST", "127.0.0.1");
         return new Settings(
@@ -139,7 +155,8 @@ public record Settings(
                 read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")),
                 read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
                 read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000),
-                read.duration("QUEUEVIEW_START_TIMEOUT", Duration.ofMinutes(5)));
+                read.duration("QUEUEVIEW_START_TIMEOUT", Duration.ofMinutes(5)),
+                kafkaClient);
     }
 
     /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */
@@ -149,6 +166,11 @@ public record Settings(
             asked.add(name);
             String value = env.get(name);
             return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        Map<String, String> kafkaClient(String name) {
+            Path file = path(name);
+            return file == null ? Map.of() : KafkaClientConfig.load(name, file);
         }
 
         Path path(String name) {

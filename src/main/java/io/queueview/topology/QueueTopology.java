@@ -90,6 +90,7 @@ public final class QueueTopology {
     public static Properties streamsConfig(Settings settings, String bootstrapServers, String applicationServer,
                                            String groupInstanceId) {
         Properties props = new Properties();
+        props.putAll(settings.kafkaClient()); // security and the like for every client; none of the keys set below
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);

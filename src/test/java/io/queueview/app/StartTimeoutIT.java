@@ -23,7 +23,7 @@ class StartTimeoutIT {
             Optional<Integer> exit = instance.exitCode(Duration.ofSeconds(90));
             assertEquals(Optional.of(1), exit, "exit code; see " + instance.log());
             String log = Files.readString(instance.log());
-            assertTrue(log.contains("queueview: not ready within PT0.001S: Kafka Streams is "), log);
+            assertTrue(log.contains("queueview: could not start: not ready within PT0.001S (QUEUEVIEW_START_TIMEOUT): Kafka Streams is "), log);
         } finally {
             instance.kill();
         }

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,6 +46,46 @@ class SettingsTest {
         assertEquals("projects", settings.jwtProjectsClaim());
         assertEquals("actions", settings.jwtActionsClaim());
         assertEquals(Duration.ofSeconds(30), settings.jwtClockSkew());
+    }
+
+    @Test
+    void aKafkaClientFileReachesEveryClientWithItsProviderReferencesLeftToKafka(@TempDir Path folder)
+            throws IOException {
+        Path file = Files.writeString(folder.resolve("client.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                config.providers=env
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\
+                  username="qv" password="${env:QV_PASSWORD}";
+                """);
+        Settings settings = Settings.from(Map.of("QUEUEVIEW_KAFKA_BOOTSTRAP", "kafka:9093",
+                "QUEUEVIEW_KAFKA_CONFIG", file.toString()));
+        Map<String, Object> client = settings.kafkaClient("kafka:9093");
+        assertEquals("SASL_SSL", client.get("security.protocol"));
+        assertEquals("kafka:9093", client.get("bootstrap.servers"));
+        assertTrue(((String) client.get("sasl.jaas.config")).endsWith("password=\"${env:QV_PASSWORD}\";"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"application.id=mine, application.id", "producer.transactional.id=x, producer.transactional.id",
+            "main.consumer.isolation.level=read_uncommitted, main.consumer.isolation.level",
+            "bootstrap.servers=elsewhere:9092, bootstrap.servers"})
+    void aKafkaClientFileMaySetNothingQueueviewOwns(String line, String key, @TempDir Path folder) throws IOException {
+        Path file = Files.writeString(folder.resolve("client.properties"), "security.protocol=SSL\n" + line + "\n");
+        InvalidSetting refused = assertThrows(InvalidSetting.class, () -> Settings.from(Map.of(
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", "kafka:9093", "QUEUEVIEW_KAFKA_CONFIG", file.toString())));
+        assertTrue(refused.getMessage().startsWith("QUEUEVIEW_KAFKA_CONFIG='" + file + "' is invalid: it sets " + key
+                + ", which queueview sets itself"), refused.getMessage());
+    }
+
+    @Test
+    void aKafkaClientFileNeedsAClusterAndMustBeReadable(@TempDir Path folder) throws IOException {
+        Path file = Files.writeString(folder.resolve("client.properties"), "security.protocol=SSL\n");
+        assertTrue(assertThrows(InvalidSetting.class, () -> Settings.from(Map.of("QUEUEVIEW_KAFKA_CONFIG",
+                file.toString()))).getMessage().contains("the embedded broker takes no client settings"));
+        assertTrue(assertThrows(InvalidSetting.class, () -> Settings.from(Map.of("QUEUEVIEW_KAFKA_BOOTSTRAP", "k:9092",
+                "QUEUEVIEW_KAFKA_CONFIG", folder.resolve("missing").toString()))).getMessage()
+                .contains("expected a readable Kafka client properties file"));
     }
 
     @Test
