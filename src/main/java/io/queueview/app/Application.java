@@ -7,6 +7,7 @@ import io.queueview.changes.ChangeLog;
 import io.queueview.changes.QueueChangesFeed;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
+import io.queueview.http.ServerTls;
 import io.queueview.http.StreamLimits;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
@@ -43,6 +44,8 @@ public final class Application implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the HTTPS certificate's files are looked at for a renewal. */
+    private static final Duration TLS_RELOAD = Duration.ofSeconds(5);
     /** A cluster that does not answer the first calls within this is reported, not waited for. */
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     /** A forwarded write waits for its command on the owner: the owner's wait, and time for the round trip. */
@@ -114,10 +117,11 @@ public final class Application implements AutoCloseable {
         reader = new QueueReader(new StartingStores(view));
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
+        ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.tokens(), reader,
                 new StartingWriter(writes), Clock.systemUTC(), settings.writeTimeout().plus(FORWARD_MARGIN), metrics,
                 settings.metricsNeedToken(), changeLog::get, new StreamLimits(
-                        settings.changeStreamsMax(), settings.changeStreamsPerToken())));
+                        settings.changeStreamsMax(), settings.changeStreamsPerToken()), tls));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
@@ -158,6 +162,10 @@ public final class Application implements AutoCloseable {
         });
         watchTransactions(hanging);
         reportWhileStarting();
+        if (tls != null) {
+            housekeeping.scheduleWithFixedDelay(tls::reloadIfChanged, TLS_RELOAD.toSeconds(), TLS_RELOAD.toSeconds(),
+                    TimeUnit.SECONDS);
+        }
     }
 
     /**

@@ -92,7 +92,8 @@ public final class Main {
     }
 
     private static String readyMessage(Settings settings, Application app) {
-        String base = "http://" + settings.advertisedHost() + ":" + app.httpPort();
+        String base = (settings.httpTls() == null ? "http://" : "https://") + settings.advertisedHost() + ":"
+                + app.httpPort();
         StringBuilder message = new StringBuilder("queueview: ready on " + base + " (Kafka " + app.bootstrapServers() + ")");
         if (app.demoToken() != null) {
             message.append("\nqueueview: demo token in ").append(settings.dataDir().resolve("demo-token"))

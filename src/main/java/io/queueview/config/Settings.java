@@ -37,6 +37,7 @@ import java.util.TreeSet;
  * @param startTimeout     how long a start may wait for the view to be ready before it gives up
  * @param kafkaClient      Kafka client settings for every client queueview makes (QUEUEVIEW_KAFKA_CONFIG: security,
  *                         config providers ...); empty when none
+ * @param httpTls          HTTPS for the API and forwarded calls, or null for plain HTTP
  */
 public record Settings(
         String httpHost,
@@ -76,7 +77,8 @@ public record Settings(
         int changeStreamsMax,
         int changeStreamsPerToken,
         Duration startTimeout,
-        Map<String, String> kafkaClient) {
+        Map<String, String> kafkaClient,
+        HttpTls httpTls) {
 
     /** Clock skew beyond this would keep expired tokens alive noticeably long. */
     private static final Duration MOST_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -156,7 +158,8 @@ public record Settings(
                 read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
                 read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000),
                 read.duration("QUEUEVIEW_START_TIMEOUT", Duration.ofMinutes(5)),
-                kafkaClient);
+                kafkaClient,
+                read.httpTls());
     }
 
     /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */
@@ -166,6 +169,37 @@ public record Settings(
             asked.add(name);
             String value = env.get(name);
             return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        /** HTTPS from PEM files or a PKCS12 key store (not both), or null when neither is set. */
+        HttpTls httpTls() {
+            Path certificate = path("QUEUEVIEW_HTTP_TLS_CERT");
+            Path key = path("QUEUEVIEW_HTTP_TLS_KEY");
+            Path keystore = path("QUEUEVIEW_HTTP_TLS_KEYSTORE");
+            String password = text("QUEUEVIEW_HTTP_TLS_KEYSTORE_PASSWORD", null);
+            Path peerCa = path("QUEUEVIEW_PEER_TLS_CA");
+            if ((certificate == null) != (key == null)) {
+                boolean certificateSet = certificate != null;
+                throw new InvalidSetting(certificateSet ? "QUEUEVIEW_HTTP_TLS_CERT" : "QUEUEVIEW_HTTP_TLS_KEY",
+                        String.valueOf(certificateSet ? certificate : key), "expected "
+                        + (certificateSet ? "QUEUEVIEW_HTTP_TLS_KEY" : "QUEUEVIEW_HTTP_TLS_CERT") + " set too");
+            }
+            if (password != null && keystore == null) { // the value stays out of the message: it is a secret
+                throw new InvalidSetting("QUEUEVIEW_HTTP_TLS_KEYSTORE_PASSWORD", "(hidden)",
+                        "expected QUEUEVIEW_HTTP_TLS_KEYSTORE set too");
+            }
+            if (certificate != null && keystore != null) {
+                throw new InvalidSetting("QUEUEVIEW_HTTP_TLS_KEYSTORE", keystore.toString(),
+                        "expected PEM files (QUEUEVIEW_HTTP_TLS_CERT and _KEY) or a key store, not both");
+            }
+            if (certificate == null && keystore == null) {
+                if (peerCa != null) {
+                    throw new InvalidSetting("QUEUEVIEW_PEER_TLS_CA", peerCa.toString(),
+                            "forwarded calls use TLS only when this instance serves HTTPS (QUEUEVIEW_HTTP_TLS_*)");
+                }
+                return null;
+            }
+            return new HttpTls(certificate, key, keystore, password, peerCa);
         }
 
         Map<String, String> kafkaClient(String name) {

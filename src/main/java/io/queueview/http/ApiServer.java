@@ -47,10 +47,11 @@ public final class ApiServer {
      * @param metrics          what GET /metrics answers, and where calls are counted
      * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
      * @param changes          the log the change streams follow; null until it runs (503 meanwhile)
+     * @param tls              HTTPS, for the server and the calls it forwards; null for plain HTTP
      */
     public record Parts(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock,
                         Duration forwardTimeout, HttpMetrics metrics, boolean metricsNeedToken,
-                        Supplier<ChangeLog> changes, StreamLimits streamLimits) {
+                        Supplier<ChangeLog> changes, StreamLimits streamLimits, ServerTls tls) {
     }
 
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
@@ -61,7 +62,8 @@ public final class ApiServer {
         QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.clock(), metrics,
                 changeStreams);
         QueueReader reader = parts.reader();
-        Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics);
+        ServerTls tls = parts.tls();
+        Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics, tls == null ? null : tls.peerSockets());
         UnavailableLog unavailable = new UnavailableLog(LOG);
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         byte[] contract = OpenApiDocument.json();
@@ -90,6 +92,9 @@ public final class ApiServer {
                     }
                 });
             });
+            if (tls != null) { // Javalin's plain connector is made only when no other is added
+                config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Sends a call for a queue owned by another instance to that owner, and its answer back unchanged (status, body,
@@ -27,9 +28,12 @@ final class Forwarding implements AutoCloseable {
     private final PeerConnections peers;
     private final HttpMetrics metrics;
 
-    /** @param timeout how long an owner may take to answer: a write waits for its command to apply there */
-    Forwarding(Duration timeout, HttpMetrics metrics) {
-        peers = new PeerConnections(CONNECT_TIMEOUT, timeout);
+    /**
+     * @param timeout how long an owner may take to answer: a write waits for its command to apply there
+     * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
+     */
+    Forwarding(Duration timeout, HttpMetrics metrics, SSLSocketFactory tls) {
+        peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls);
         this.metrics = metrics;
     }
 

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +56,8 @@ final class PeerConnections implements AutoCloseable {
     private final Map<InstanceAddress, Deque<Connection>> idle = new ConcurrentHashMap<>();
     private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
     private final int connectTimeoutMs;
+    /** TLS to the peers (they serve HTTPS too), or null for plain HTTP. */
+    private final SSLSocketFactory tls;
     private final long answerTimeoutNanos;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "forwarding-watchdog");
@@ -67,8 +71,9 @@ final class PeerConnections implements AutoCloseable {
      *                      CPU per forwarded call, measured); a watchdog closes the connection of a call past its
      *                      time.
      */
-    PeerConnections(Duration connectTimeout, Duration answerTimeout) {
+    PeerConnections(Duration connectTimeout, Duration answerTimeout, SSLSocketFactory tls) {
         this.connectTimeoutMs = Math.toIntExact(connectTimeout.toMillis());
+        this.tls = tls;
         this.answerTimeoutNanos = answerTimeout.toNanos();
         watchdog.scheduleWithFixedDelay(this::closeOverdue, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
@@ -85,7 +90,7 @@ final class PeerConnections implements AutoCloseable {
             throws IOException {
         Connection connection = pooled(owner);
         if (connection == null) {
-            connection = new Connection(owner, connectTimeoutMs);
+            connection = new Connection(owner, connectTimeoutMs, tls);
         }
         connection.deadline = System.nanoTime() + answerTimeoutNanos;
         inFlight.add(connection);
@@ -160,17 +165,28 @@ final class PeerConnections implements AutoCloseable {
         private volatile long deadline;
         private volatile boolean overdue;
 
-        Connection(InstanceAddress owner, int connectTimeoutMs) throws IOException {
-            socket = new Socket();
+        /** A connection to the owner; with tls, its certificate and host name verified before any byte of the call. */
+        Connection(InstanceAddress owner, int connectTimeoutMs, SSLSocketFactory tls) throws IOException {
+            Socket plain = new Socket();
+            Socket opened = plain;
             try {
-                socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(owner.host(), owner.port()), connectTimeoutMs);
-                in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-                out = socket.getOutputStream();
+                plain.setTcpNoDelay(true);
+                plain.connect(new InetSocketAddress(owner.host(), owner.port()), connectTimeoutMs);
+                if (tls != null) {
+                    SSLSocket secure = (SSLSocket) tls.createSocket(plain, owner.host(), owner.port(), true);
+                    opened = secure;
+                    secure.setSSLParameters(ServerTls.verifyingHostName(secure.getSSLParameters()));
+                    secure.setSoTimeout(connectTimeoutMs);
+                    secure.startHandshake();
+                    secure.setSoTimeout(0);
+                }
+                in = new BufferedInputStream(opened.getInputStream(), 16 * 1024);
+                out = opened.getOutputStream();
             } catch (IOException e) {
-                socket.close();
+                opened.close();
                 throw new NotSent("could not connect to " + owner + ": " + e.getMessage(), e);
             }
+            socket = opened;
             host = owner.toString();
         }
 

@@ -72,7 +72,7 @@ class PeerConnectionsTest {
     }
 
     private static PeerConnections peers(Duration answerTimeout) {
-        return new PeerConnections(Duration.ofSeconds(1), answerTimeout);
+        return new PeerConnections(Duration.ofSeconds(1), answerTimeout, null);
     }
 
     /** Accepts connections and answers each request with the next canned answer (or never, when silent). */

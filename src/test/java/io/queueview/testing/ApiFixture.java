@@ -61,7 +61,7 @@ public final class ApiFixture implements AutoCloseable {
         server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
                 Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
-                STREAM_LIMITS));
+                STREAM_LIMITS, null));
         client = new HttpClientForTests(server.port());
     }
 

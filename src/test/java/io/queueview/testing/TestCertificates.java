@@ -1,9 +1,14 @@
 package io.queueview.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +72,34 @@ public final class TestCertificates {
         keytool("-importcert", "-alias", "ca", "-keystore", store, "-file", "ca.pem", "-noprompt");
         keytool("-importcert", "-alias", commonName, "-keystore", store, "-file", commonName + ".pem");
         return folder.resolve(store);
+    }
+
+    /**
+     * The key store's certificate chain and key as PEM files (the chain, then a PKCS#8 key), written to the given
+     * paths through a temporary file each, as a certificate renewal on disk would replace them.
+     */
+    public void writePem(Path keystore, String alias, Path certificate, Path key) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        StringBuilder chain = new StringBuilder();
+        for (Certificate link : store.getCertificateChain(alias)) {
+            chain.append(pem("CERTIFICATE", link.getEncoded()));
+        }
+        replace(certificate, chain.toString());
+        replace(key, pem("PRIVATE KEY", store.getKey(alias, PASSWORD.toCharArray()).getEncoded()));
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static void replace(Path file, String content) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, content, StandardCharsets.US_ASCII);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void keytool(String... arguments) throws IOException, InterruptedException {

@@ -1,0 +1,187 @@
+package io.queueview.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.queueview.testing.Await;
+import io.queueview.testing.EventJson;
+import io.queueview.testing.SharedBroker;
+import io.queueview.testing.TestCertificates;
+import io.queueview.testing.TestSettings;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API over HTTPS, on two instances of one group on the shared broker: a TLS client gets answers (TLS 1.2 or
+ * 1.3), a plaintext request to the TLS port is refused without an answer, a certificate renewed on disk serves new
+ * connections without a restart, and a call for a queue the other instance owns is forwarded to it over TLS.
+ */
+class HttpsIT {
+
+    private static final String TOKEN = "https-it-token";
+    private static final int PROJECTS = 8;
+
+    @TempDir
+    static Path folder;
+    private static TestCertificates certificates;
+    private static Path certificate;
+    private static Path key;
+    private static Application first;
+    private static Application second;
+    private static String eventsTopic;
+
+    @BeforeAll
+    static void start() throws Exception {
+        certificates = TestCertificates.createIn(folder.resolve("tls"));
+        certificate = folder.resolve("tls/server-chain.pem");
+        key = folder.resolve("tls/server-key.pem");
+        certificates.writePem(certificates.keystore("server-1"), "server-1", certificate, key);
+        eventsTopic = SharedBroker.unique("events");
+        List<String> group = List.of(
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
+                "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
+                "QUEUEVIEW_EVENTS_TOPIC", eventsTopic,
+                "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
+                "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
+                "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
+                "QUEUEVIEW_AUDIT_TOPIC", SharedBroker.unique("audit"),
+                "QUEUEVIEW_PARTITIONS", "2",
+                "QUEUEVIEW_REPLICATION_FACTOR", "1",
+                "QUEUEVIEW_DEMO_TOKEN", TOKEN,
+                "QUEUEVIEW_HTTP_TLS_CERT", certificate.toString(),
+                "QUEUEVIEW_HTTP_TLS_KEY", key.toString(),
+                "QUEUEVIEW_PEER_TLS_CA", certificates.caPem().toString());
+        first = Application.start(TestSettings.in(folder.resolve("first"), group.toArray(String[]::new)));
+        second = Application.start(TestSettings.in(folder.resolve("second"), group.toArray(String[]::new)));
+        List<Map.Entry<byte[], byte[]>> events = new ArrayList<>();
+        for (int project = 0; project < PROJECTS; project++) {
+            events.add(new SimpleEntry<>(null, EventJson.enqueued("p" + project, "RESIM", 1).version(1).bytes()));
+        }
+        SharedBroker.produce(eventsTopic, events);
+        Await.until(Duration.ofSeconds(60), "both instances are ready", () -> ready(first) && ready(second));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (second != null) {
+            second.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+    }
+
+    @Test
+    void aTlsClientIsAnsweredOverTls12OrNewer() throws Exception {
+        HttpResponse<String> answer = get(first, "/health/live");
+        assertEquals(200, answer.statusCode());
+        String protocol = answer.sslSession().map(SSLSession::getProtocol).orElseThrow();
+        assertTrue(protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2"), protocol);
+    }
+
+    @Test
+    void aPlaintextRequestToTheTlsPortGetsNoAnswerAndTheServerGoesOn() throws Exception {
+        try (Socket plain = new Socket("127.0.0.1", first.httpPort())) {
+            plain.setSoTimeout(5_000);
+            OutputStream out = plain.getOutputStream();
+            out.write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = plain.getInputStream();
+            String answered = new String(in.readNBytes(64), StandardCharsets.ISO_8859_1); // until closed (or 64 bytes)
+            assertFalse(answered.startsWith("HTTP/"), "a plaintext answer: " + answered);
+        }
+        assertEquals(200, get(first, "/health/live").statusCode());
+    }
+
+    @Test
+    void aCertificateRenewedOnDiskServesNewConnectionsWithoutARestart() throws Exception {
+        BigInteger before = servedSerial(first);
+        Path renewed = certificates.keystore("server-2");
+        certificates.writePem(renewed, "server-2", certificate, key);
+        BigInteger expected = serial(renewed, "server-2");
+        assertNotEquals(before, expected);
+        Await.until(Duration.ofSeconds(20), "new connections get the renewed certificate",
+                () -> expected.equals(servedSerial(first)) && expected.equals(servedSerial(second)));
+    }
+
+    @Test
+    void aCallForAQueueTheOtherInstanceOwnsIsForwardedOverTls() throws Exception {
+        int forwarded = 0;
+        for (int project = 0; project < PROJECTS; project++) {
+            HttpResponse<String> answer = get(second, "/v1.0/p" + project + "/data/queuing-jobs?queue_type=RESIM");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("\"total\":1"), answer.body());
+            if (answer.body().contains("\"answered_by\":\"127.0.0.1:" + first.httpPort() + "\"")) {
+                forwarded++;
+            }
+        }
+        System.out.printf("HttpsIT: %d of %d queues answered by the other instance over TLS%n", forwarded, PROJECTS);
+        assertTrue(forwarded > 0, "no queue of the other instance among " + PROJECTS);
+    }
+
+    private static boolean ready(Application app) {
+        try {
+            return get(app, "/health/ready").statusCode() == 200;
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private static BigInteger servedSerial(Application app) {
+        try {
+            SSLSession session = get(app, "/health/live").sslSession().orElseThrow();
+            return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();
+        } catch (Exception e) {
+            return BigInteger.ZERO;
+        }
+    }
+
+    private static BigInteger serial(Path keystore, String alias) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        return ((X509Certificate) store.getCertificate(alias)).getSerialNumber();
+    }
+
+    /** A GET over a new TLS connection (a new client each time), trusting the test CA alone. */
+    private static HttpResponse<String> get(Application app, String pathAndQuery) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certificates.truststore())) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trusted.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trusted.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.httpPort() + pathAndQuery))
+                .header("X-Auth-Token", TOKEN).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
