@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -193,6 +194,46 @@ class SecuredKafkaIT {
         } finally {
             instance.kill();
         }
+    }
+
+    /**
+     * Not a timed assertion: prints start-to-ready over SASL_SSL (SCRAM) and over the same broker's PLAINTEXT
+     * listener, alternately, empty topics each time, for the ratio the README quotes.
+     */
+    @Test
+    void printsStartToReadyOverSaslSslAgainstPlaintext() throws Exception {
+        List<String> rounds = new ArrayList<>();
+        double secured = 0;
+        double plain = 0;
+        for (int round = 0; round < 2; round++) {
+            for (boolean overSasl : List.of(false, true)) {
+                ServiceInstance.Group group = overSasl
+                        ? group("SASL_SSL, SCRAM-SHA-512", clientConfig("SASL_SSL, SCRAM-SHA-512"), SCRAM_PASSWORD)
+                        : ServiceInstance.Group.create(Files.createDirectories(folder.resolve("plain-" + round)), 2,
+                                "QUEUEVIEW_KAFKA_BOOTSTRAP", broker.adminBootstrap());
+                if (overSasl) {
+                    broker.setAcls("User:" + SCRAM_USER, documentedAcls("User:" + SCRAM_USER, group.env()));
+                }
+                ServiceInstance instance = group.instance(overSasl ? "timed-sasl" : "timed-plain");
+                long started = System.nanoTime();
+                instance.start();
+                try {
+                    instance.awaitReady(START);
+                } finally {
+                    instance.kill();
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                if (overSasl) {
+                    secured += seconds;
+                } else {
+                    plain += seconds;
+                }
+                rounds.add(String.format(Locale.ROOT, "%s %.1f s", overSasl ? "SASL_SSL" : "PLAINTEXT",
+                        seconds));
+            }
+        }
+        System.out.printf(Locale.ROOT, "SecuredKafkaIT: start to ready %s; SASL_SSL / PLAINTEXT %.2f%n",
+                rounds, secured / plain);
     }
 
     @Test
