@@ -128,6 +128,23 @@ final class BenchReport {
         return out.toString();
     }
 
+    /** The HTTPS section: the same calls over HTTP and over HTTPS, same run, each the better of two rounds. */
+    static String https(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder("| first pages, 16 keep-alive clients | HTTP | HTTPS | HTTPS / HTTP |\n"
+                + "|---|---:|---:|---:|\n");
+        for (String call : List.of("direct", "forwarded")) {
+            double http = ((Number) figures.get("http_" + call + "_per_s")).doubleValue();
+            double https = ((Number) figures.get("https_" + call + "_per_s")).doubleValue();
+            out.append(String.format("| %s (requests/s) | %.0f | %.0f | %.2f |%n", call.equals("direct")
+                    ? "on the queue's owner" : "through the other instance, forwarded", http, https, https / http));
+            out.append(String.format("| %s, p99 (ms) | %s | %s | |%n", call, figures.get("http_" + call + "_p99_ms"),
+                    figures.get("https_" + call + "_p99_ms")));
+        }
+        out.append(String.format("| answers other than 200 | %s | %s | |%n", figures.get("http_errors"),
+                figures.get("https_errors")));
+        return out.toString();
+    }
+
     /** The crash section: the single process with its embedded broker, kill -9 and restart while events flow. */
     static String crashes(SingleProcessCrashes.Result result) {
         List<Double> seconds = result.crashes().stream().map(r -> r.killToReady().toMillis() / 1000.0).sorted().toList();

@@ -92,7 +92,7 @@ public final class Benchmark {
         Options options = Options.full(work);
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
         // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
-        // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20)
+        // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -119,6 +119,13 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.equals("--https-only")) { // the same first pages over HTTP and HTTPS, direct and forwarded
+                try {
+                    System.out.println(BenchReport.https(HttpsCost.measure(work, Duration.ofSeconds(10), System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.startsWith("--crash-only")) { // --crash-only[=N]: N kill -9 restarts (20) of the single process
                 int crashes = arg.contains("=") ? Integer.parseInt(arg.substring(arg.indexOf('=') + 1)) : 20;
                 try {
@@ -139,7 +146,7 @@ public final class Benchmark {
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
                         + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N]");
+                        + " --crash-only[=N], --https-only");
             }
         }
         try {

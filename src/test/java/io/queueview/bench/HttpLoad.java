@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Concurrent HTTP clients, each on its own keep-alive connection sending one request after another for a while:
@@ -29,14 +31,21 @@ final class HttpLoad {
     }
 
     static Result run(String url, String token, int clients, Duration warmup, Duration duration) throws Exception {
+        return run(url, token, clients, warmup, duration, null);
+    }
+
+    /** The same; an https URL is called over TLS with this context (its trust), one handshake per client. */
+    static Result run(String url, String token, int clients, Duration warmup, Duration duration, SSLContext tls)
+            throws Exception {
         URI uri = URI.create(url);
+        SocketFactory sockets = "https".equals(uri.getScheme()) ? tls.getSocketFactory() : SocketFactory.getDefault();
         byte[] request = ("GET " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: " + uri.getHost()
                 + ":" + uri.getPort() + "\r\nX-Auth-Token: " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
-            load(pool, uri, request, clients, warmup);
+            load(pool, sockets, uri, request, clients, warmup);
             long started = System.nanoTime();
-            List<long[]> perClient = load(pool, uri, request, clients, duration);
+            List<long[]> perClient = load(pool, sockets, uri, request, clients, duration);
             double seconds = (System.nanoTime() - started) / 1e9;
             long errors = perClient.stream().mapToLong(nanos -> nanos[nanos.length - 1]).sum();
             long[] all = perClient.stream().flatMapToLong(nanos -> Arrays.stream(nanos, 0, nanos.length - 1)).toArray();
@@ -47,8 +56,8 @@ final class HttpLoad {
     }
 
     /** Per client: the latency of each request, then (last element) how many were not 200. */
-    private static List<long[]> load(ExecutorService pool, URI uri, byte[] request, int clients, Duration duration)
-            throws Exception {
+    private static List<long[]> load(ExecutorService pool, SocketFactory sockets, URI uri, byte[] request, int clients,
+                                     Duration duration) throws Exception {
         long end = System.nanoTime() + duration.toNanos();
         List<Future<long[]>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -56,7 +65,7 @@ final class HttpLoad {
                 long[] nanos = new long[1024];
                 int count = 0;
                 long errors = 0;
-                try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                try (Socket socket = sockets.createSocket(uri.getHost(), uri.getPort())) {
                     socket.setTcpNoDelay(true);
                     OutputStream out = socket.getOutputStream();
                     InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
