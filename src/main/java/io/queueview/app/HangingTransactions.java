@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * the producer (KIP-664's "hanging transaction"). Its abort marker was lost, so it holds the partition's last stable
  * offset for good and every read_committed reader — a restoring store, the projector, the change feed — stops there.
  * <p>
- * Seen after {@code kill -9} of the single process: the restarted embedded broker's transaction coordinator aborts
- * the killed producers' transactions while its own listener is not yet open, and some abort markers never reach the
- * partitions. A partition is only taken for hanging when two checks in a row find the same open transaction
+ * Seen after {@code kill -9} of the single process: the restarted broker's coordinator resends the killed producers'
+ * markers while the restarting controller fences the dead broker incarnation; for that moment the partitions have no
+ * reachable leader, which Kafka's marker sender takes for a deleted topic, so it skips their markers and completes the
+ * transaction (README, "After a crash"). A partition is only taken for hanging when two checks in a row find the same open transaction
  * unknown to the coordinator (a commit whose markers are in flight may look so for an instant); then it is aborted
  * with the admin API, which needs the ClusterAction permission — without it, the log says what to run instead.
  * Thread-safe: {@link #check} runs on one thread at a time, {@link #held} may be called from any.
