@@ -130,7 +130,8 @@ public final class Application implements AutoCloseable {
         RestoreProgress restores = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restores);
         admin = Admin.create(settings.kafkaClient(bootstrapServers));
-        HangingTransactions hanging = new HangingTransactions(admin, topic -> readCommitted(topic, settings));
+        HangingTransactions hanging = new HangingTransactions(admin, topic -> readCommitted(topic, settings),
+                settings.applicationId());
         progress = new StartProgress(streams, settings.applicationId(), restores, hanging);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; the view stops answering", e);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,12 +23,15 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and aborts hanging transactions on the partitions queueview's transactions write and it reads: a transaction
+ * Finds and aborts hanging transactions on the partitions queueview's transactions write and it reads (and on its
+ * group's offsets partition, where Kafka Streams commits offsets inside its transactions): a transaction
  * still open on a partition although its coordinator no longer counts that partition in any open transaction of
  * the producer (KIP-664's "hanging transaction"). Its abort marker was lost, so it holds the partition's last stable
  * offset for good and every read_committed reader — a restoring store, the projector, the change feed — stops there.
@@ -58,15 +62,22 @@ final class HangingTransactions {
 
     private final Admin admin;
     private final Predicate<String> ours;
+    private final String group;
     private Set<OpenTransaction> suspects = Set.of();
     /** Confirmed hanging and not aborted (no permission, or the abort failed): what readiness reports. */
     private final Set<OpenTransaction> held = ConcurrentHashMap.newKeySet();
     private final Set<OpenTransaction> reported = new HashSet<>();
 
-    /** @param ours which topics' partitions to watch */
-    HangingTransactions(Admin admin, Predicate<String> ours) {
+    /**
+     * @param ours  which topics' partitions to watch
+     * @param group the consumer group whose offsets Kafka Streams commits in its transactions: a hanging one on the
+     *              group's __consumer_offsets partition holds back every committed offset of its producer's tasks
+     *              (the fetch waits for stable offsets), so those tasks never start
+     */
+    HangingTransactions(Admin admin, Predicate<String> ours, String group) {
         this.admin = admin;
         this.ours = ours;
+        this.group = group;
     }
 
     /** The hanging transactions found and not (yet) aborted. */
@@ -99,6 +110,7 @@ final class HangingTransactions {
         for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
             topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
         }
+        groupOffsetsPartition().ifPresent(partitions::add);
         List<OpenTransaction> open = new ArrayList<>();
         DescribeProducersResult producers = admin.describeProducers(partitions);
         for (TopicPartition partition : partitions) {
@@ -116,6 +128,18 @@ final class HangingTransactions {
             }
         }
         return open;
+    }
+
+    /** The group's __consumer_offsets partition (the group coordinator's choice), unless queueview may not see it. */
+    private Optional<TopicPartition> groupOffsetsPartition() throws InterruptedException {
+        try {
+            int partitions = admin.describeTopics(List.of(Topic.GROUP_METADATA_TOPIC_NAME)).allTopicNames().get()
+                    .get(Topic.GROUP_METADATA_TOPIC_NAME).partitions().size();
+            return Optional.of(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME,
+                    Utils.abs(group.hashCode()) % partitions));
+        } catch (ExecutionException notAllowed) { // a secured cluster grants no DESCRIBE on it
+            return Optional.empty();
+        }
     }
 
     /** Those the coordinator of their producer does not count as open on their partition. */

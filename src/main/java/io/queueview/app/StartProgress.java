@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 
 /**
  * What a view that is not ready waits for, in words: Kafka Streams' state, the changelogs still being restored
@@ -57,6 +58,15 @@ final class StartProgress {
         }
         List<String> parts = new ArrayList<>();
         parts.add("Kafka Streams is " + streams.state().name().toLowerCase(Locale.ROOT));
+        if (streams.state() == KafkaStreams.State.REBALANCING) { // which thread, with which tasks, is not running yet
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                if (!"RUNNING".equals(thread.threadState())) {
+                    parts.add(thread.threadName().replaceFirst(".*-(StreamThread-\\d+)$", "$1") + " is "
+                            + thread.threadState().toLowerCase(Locale.ROOT) + " with tasks " + thread.activeTasks().stream()
+                            .map(task -> task.taskId().toString()).sorted().toList());
+                }
+            }
+        }
         List<RestoreProgress.Restoring> restoring = restores.restoring();
         if (!restoring.isEmpty()) {
             parts.add("restoring " + restoring.stream().map(RestoreProgress.Restoring::describe)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -250,7 +251,7 @@ public record Settings(
             if (value == null) {
                 return fallback;
             }
-            return switch (value.toLowerCase()) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
                 default -> throw new InvalidSetting(name, value, "expected true or false");

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -61,7 +62,7 @@ public final class Tokens implements Authenticator {
             throw new IllegalArgumentException("tokens file " + path + ": token '" + grant.name()
                     + "' needs \"sha256\" as 64 hex digits");
         }
-        return new Known(HexFormat.of().parseHex(grant.sha256().toLowerCase()), new Caller(
+        return new Known(HexFormat.of().parseHex(grant.sha256().toLowerCase(Locale.ROOT)), new Caller(
                 grant.name(),
                 Set.copyOf(grant.projects() == null ? List.of() : grant.projects()),
                 Set.copyOf(grant.actions() == null ? List.of() : grant.actions())));

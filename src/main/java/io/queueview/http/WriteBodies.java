@@ -10,6 +10,7 @@ import io.queueview.queue.QueueId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -62,7 +63,7 @@ final class WriteBodies {
     }
 
     private static JsonNode object(String contentType, byte[] body) {
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw ApiError.badRequest("Content-Type must be application/json"
                     + (contentType == null ? "" : "; found " + contentType));
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -90,7 +91,7 @@ public final class StreamsLocalStores implements LocalStores {
     @Override
     public QueuePartition partitionOf(QueueId queue) {
         if (!streams.state().isRunningOrRebalancing()) {
-            throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase()
+            throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase(Locale.ROOT)
                     + "); retry shortly");
         }
         byte[] key = QueueKeys.queue(queue);

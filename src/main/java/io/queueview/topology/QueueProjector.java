@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.common.metrics.Sensor;
@@ -78,7 +79,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
         eventsStale = counters.counter("events-stale", "events ignored: not newer than the version recorded");
         unknownUpdates = counters.counter("events-unknown-update", "JOB_UPDATED events of entries not queued");
         for (CommandOutcome outcome : CommandOutcome.values()) {
-            commandOutcomes.put(outcome, counters.counter("commands-" + outcome.name().toLowerCase().replace('_', '-'),
+            commandOutcomes.put(outcome, counters.counter("commands-" + outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     "write commands whose outcome was " + outcome));
         }
         // init runs after the task's stores are restored

@@ -1,5 +1,8 @@
 package io.queueview.testing;
 
+import java.util.stream.Collectors;
+import java.util.Set;
+import org.apache.kafka.common.MetricName;
 import io.queueview.command.AppliedCommand;
 import io.queueview.command.CommandJson;
 import io.queueview.command.CommandOutcome;
@@ -181,6 +184,11 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     public void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
+    }
+
+    /** The names of the metrics the topology's processors registered. */
+    public Set<String> metricNames() {
+        return driver.metrics().keySet().stream().map(MetricName::name).collect(Collectors.toSet());
     }
 
     public Settings settings() {
