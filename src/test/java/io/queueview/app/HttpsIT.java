@@ -61,21 +61,13 @@ class HttpsIT {
         certificate = folder.resolve("tls/server-chain.pem");
         key = folder.resolve("tls/server-key.pem");
         certificates.writePem(certificates.keystore("server-1"), "server-1", certificate, key);
-        eventsTopic = SharedBroker.unique("events");
-        List<String> group = List.of(
-                "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
-                "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
-                "QUEUEVIEW_EVENTS_TOPIC", eventsTopic,
-                "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
-                "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
-                "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
-                "QUEUEVIEW_AUDIT_TOPIC", SharedBroker.unique("audit"),
-                "QUEUEVIEW_PARTITIONS", "2",
-                "QUEUEVIEW_REPLICATION_FACTOR", "1",
+        List<String> group = new ArrayList<>(SharedBroker.group(SharedBroker.bootstrapServers(), 2));
+        eventsTopic = group.get(group.indexOf("QUEUEVIEW_EVENTS_TOPIC") + 1);
+        group.addAll(List.of(
                 "QUEUEVIEW_DEMO_TOKEN", TOKEN,
                 "QUEUEVIEW_HTTP_TLS_CERT", certificate.toString(),
                 "QUEUEVIEW_HTTP_TLS_KEY", key.toString(),
-                "QUEUEVIEW_PEER_TLS_CA", certificates.caPem().toString());
+                "QUEUEVIEW_PEER_TLS_CA", certificates.caPem().toString()));
         first = Application.start(TestSettings.in(folder.resolve("first"), group.toArray(String[]::new)));
         second = Application.start(TestSettings.in(folder.resolve("second"), group.toArray(String[]::new)));
         List<Map.Entry<byte[], byte[]>> events = new ArrayList<>();

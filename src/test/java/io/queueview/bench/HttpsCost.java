@@ -53,15 +53,8 @@ final class HttpsCost {
         try (EmbeddedKafka broker = EmbeddedKafka.start(Files.createDirectories(folder.resolve("kafka")), 0)) {
             for (boolean https : List.of(false, true, false, true)) {
                 String scheme = https ? "https" : "http";
-                List<String> env = new ArrayList<>(List.of("QUEUEVIEW_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                        "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
-                        "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
-                        "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
-                        "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
-                        "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
-                        "QUEUEVIEW_AUDIT_TOPIC", SharedBroker.unique("audit"),
-                        "QUEUEVIEW_PARTITIONS", "2", "QUEUEVIEW_REPLICATION_FACTOR", "1",
-                        "QUEUEVIEW_DEMO_TOKEN", TOKEN));
+                List<String> env = new ArrayList<>(SharedBroker.group(broker.bootstrapServers(), 2));
+                env.addAll(List.of("QUEUEVIEW_DEMO_TOKEN", TOKEN));
                 if (https) {
                     env.addAll(List.of("QUEUEVIEW_HTTP_TLS_CERT", chain.toString(), "QUEUEVIEW_HTTP_TLS_KEY",
                             key.toString(), "QUEUEVIEW_PEER_TLS_CA", certificates.caPem().toString()));
@@ -71,7 +64,7 @@ final class HttpsCost {
                         env.toArray(String[]::new)));
                      Application b = Application.start(TestSettings.in(folder.resolve(round + "-b"),
                              env.toArray(String[]::new)))) {
-                    produce(broker.bootstrapServers(), env.get(5));
+                    produce(broker.bootstrapServers(), env.get(env.indexOf("QUEUEVIEW_EVENTS_TOPIC") + 1));
                     String base = scheme + "://127.0.0.1:";
                     String path = null;
                     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

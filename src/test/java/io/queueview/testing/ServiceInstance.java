@@ -80,17 +80,12 @@ public final class ServiceInstance implements AutoCloseable {
                                {"name":"elsewhere","sha256":"%s","projects":["%s"],"actions":["%s","%s"]}]}
                     """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE,
                     Tokens.sha256Hex(elsewhereToken), ELSEWHERE, Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "QUEUEVIEW_KAFKA_BOOTSTRAP", SharedBroker.bootstrapServers(),
-                    "QUEUEVIEW_APPLICATION_ID", SharedBroker.unique("qv"),
-                    "QUEUEVIEW_EVENTS_TOPIC", SharedBroker.unique("events"),
-                    "QUEUEVIEW_DLQ_TOPIC", SharedBroker.unique("dlq"),
-                    "QUEUEVIEW_CHANGES_TOPIC", SharedBroker.unique("changes"),
-                    "QUEUEVIEW_COMMANDS_TOPIC", SharedBroker.unique("commands"),
-                    "QUEUEVIEW_AUDIT_TOPIC", SharedBroker.unique("audit"),
-                    "QUEUEVIEW_PARTITIONS", Integer.toString(partitions),
-                    "QUEUEVIEW_REPLICATION_FACTOR", "1",
-                    "QUEUEVIEW_TOKENS_FILE", tokens.toString()));
+            Map<String, String> env = new HashMap<>();
+            List<String> group = SharedBroker.group(SharedBroker.bootstrapServers(), partitions);
+            for (int i = 0; i < group.size(); i += 2) {
+                env.put(group.get(i), group.get(i + 1));
+            }
+            env.put("QUEUEVIEW_TOKENS_FILE", tokens.toString());
             for (int i = 0; i < overrides.length; i += 2) {
                 env.put(overrides[i], overrides[i + 1]);
             }

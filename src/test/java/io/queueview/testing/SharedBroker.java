@@ -45,18 +45,26 @@ public final class SharedBroker {
      * so that tests never see each other's events.
      */
     public static Settings settings(Path dataDir, String... overrides) {
-        List<String> env = new ArrayList<>(List.of(
-                "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrapServers(),
+        List<String> env = new ArrayList<>(group(bootstrapServers(), 2));
+        env.addAll(List.of(overrides));
+        return TestSettings.in(dataDir, env.toArray(String[]::new));
+    }
+
+    /**
+     * The variables (name, value, ...) of a group of instances of its own on a broker: an application id and topics
+     * no other test uses, the given partitions, replication factor 1.
+     */
+    public static List<String> group(String bootstrapServers, int partitions) {
+        return List.of(
+                "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrapServers,
                 "QUEUEVIEW_APPLICATION_ID", unique("qv"),
                 "QUEUEVIEW_EVENTS_TOPIC", unique("events"),
                 "QUEUEVIEW_DLQ_TOPIC", unique("dlq"),
                 "QUEUEVIEW_CHANGES_TOPIC", unique("changes"),
                 "QUEUEVIEW_COMMANDS_TOPIC", unique("commands"),
                 "QUEUEVIEW_AUDIT_TOPIC", unique("audit"),
-                "QUEUEVIEW_PARTITIONS", "2",
-                "QUEUEVIEW_REPLICATION_FACTOR", "1"));
-        env.addAll(List.of(overrides));
-        return TestSettings.in(dataDir, env.toArray(String[]::new));
+                "QUEUEVIEW_PARTITIONS", Integer.toString(partitions),
+                "QUEUEVIEW_REPLICATION_FACTOR", "1");
     }
 
     /** A name no other test uses, for topics and application ids. */
