@@ -187,10 +187,12 @@ public final class ServerTls {
         }
     }
 
+    /** The key store's password: the operator's for a PKCS12 file (none given: empty), ours for PEM files. */
     private char[] password() {
-        return settings.keystore() != null && settings.keystorePassword() != null
-                ? settings.keystorePassword().toCharArray() : settings.keystore() != null ? new char[0]
-                : IN_MEMORY_PASSWORD;
+        if (settings.keystore() == null) {
+            return IN_MEMORY_PASSWORD;
+        }
+        return settings.keystorePassword() == null ? new char[0] : settings.keystorePassword().toCharArray();
     }
 
     private List<Path> files() {

@@ -141,11 +141,21 @@ public final class ServiceInstance implements AutoCloseable {
                 throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " was not ready within " + timeout.toSeconds() + " s; see " + log);
+                throw new AssertionError(name + " was not ready within " + timeout.toSeconds() + " s; /health/ready says: "
+                        + waitingFor() + "; see " + log);
             }
             sleep(50);
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** What /health/ready answers, or that nothing answers. */
+    private String waitingFor() {
+        try {
+            return get("/health/ready").body();
+        } catch (UncheckedIOException notListening) {
+            return "(no answer)";
+        }
     }
 
     public boolean ready() {

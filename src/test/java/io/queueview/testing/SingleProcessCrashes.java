@@ -72,14 +72,11 @@ public final class SingleProcessCrashes {
         }
     }
 
-    private static void awaitReady(ServiceInstance single, int crash) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_BOUND.toNanos();
-        while (!single.ready()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("restart " + crash + " was not ready within " + READY_BOUND.toSeconds()
-                        + " s; /health/ready says: " + single.get("/health/ready").body() + "; see " + single.log());
-            }
-            Thread.sleep(50);
+    private static void awaitReady(ServiceInstance single, int crash) {
+        try {
+            single.awaitReady(READY_BOUND);
+        } catch (AssertionError notReady) {
+            throw new AssertionError("restart " + crash + ": " + notReady.getMessage(), notReady);
         }
     }
 
