@@ -5,10 +5,12 @@ import io.queueview.topology.QueueTopology;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 
 /**
  * With the streams rebalance protocol (KIP-1071) the broker, not the client, decides the session timeout, the
@@ -37,8 +39,13 @@ final class StreamsGroupConfig {
         try {
             admin.incrementalAlterConfigs(Map.of(group, configs)).all().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the broker refused the streams group's configs " + configs + ": "
-                    + e.getCause().getMessage() + " (see README, Scaling out)", e);
+            String set = configs.stream().map(op -> op.configEntry().name() + "=" + op.configEntry().value())
+                    .sorted().collect(Collectors.joining(", "));
+            String remedy = e.getCause() instanceof GroupAuthorizationException
+                    ? "; queueview needs ALTER_CONFIGS on GROUP '" + settings.applicationId() + "' (docs/kafka-security.md)"
+                    : " (see README, Scaling out)";
+            throw new IllegalStateException("the broker refused the streams group's configs (" + set + "): "
+                    + e.getCause().getMessage() + remedy, e);
         }
     }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
+import io.queueview.testing.ExternalTool;
 import io.queueview.testing.SharedBroker;
 import io.queueview.testing.TestCertificates;
 import io.queueview.testing.TestSettings;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The API over HTTPS, on two instances of one group on the shared broker: a TLS client gets answers (TLS 1.2 or
  * 1.3), a plaintext request to the TLS port is refused without an answer, a certificate renewed on disk serves new
- * connections without a restart, and a call for a queue the other instance owns is forwarded to it over TLS.
+ * connections without a restart, and a call for a queue the other instance owns is forwarded to it over TLS. Besides
+ * the JDK's client, Debian's curl and openssl s_client (installed by .ci/run) check the handshake from outside Java.
  */
 class HttpsIT {
 
@@ -111,6 +114,40 @@ class HttpsIT {
     }
 
     @Test
+    void curlTrustingTheTestCaGetsTheListAndWithoutItRefusesTheCertificate() throws Exception {
+        ExternalTool curl = tool("curl");
+        String list = "https://127.0.0.1:" + first.httpPort() + "/v1.0/p0/data/queuing-jobs?queue_type=RESIM";
+        ExternalTool.Run trusted = curl.run("-sS", "--max-time", "20", "--cacert", certificates.caPem().toString(),
+                "-H", "X-Auth-Token: " + TOKEN, "-w", "\n%{http_code} %{ssl_verify_result}", list);
+        assertEquals(0, trusted.exitCode(), trusted.output());
+        assertTrue(trusted.output().contains("\"total\":1") && trusted.output().endsWith("\n200 0"),
+                trusted.output());
+        ExternalTool.Run untrusted = curl.run("-sS", "--max-time", "20", list);
+        assertEquals(60, untrusted.exitCode(), "curl's 'peer certificate cannot be authenticated': "
+                + untrusted.output());
+        ExternalTool.Run plaintext = curl.run("-sS", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://127.0.0.1:" + first.httpPort() + "/health/live");
+        assertNotEquals(0, plaintext.exitCode(), "a plaintext request answered: " + plaintext.output());
+        assertTrue(plaintext.output().endsWith("000"), "no HTTP status for plaintext: " + plaintext.output());
+    }
+
+    @Test
+    void opensslVerifiesTheChainAgainstTheCaAndTheServerRefusesTls11() throws Exception {
+        ExternalTool openssl = tool("openssl");
+        String address = "127.0.0.1:" + first.httpPort();
+        ExternalTool.Run handshake = openssl.run("s_client", "-connect", address, "-CAfile",
+                certificates.caPem().toString(), "-verify_return_error", "-brief");
+        assertEquals(0, handshake.exitCode(), handshake.output());
+        assertTrue(handshake.output().contains("Verification: OK"), handshake.output());
+        assertTrue(handshake.output().matches("(?s).*Protocol version: TLSv1\\.[23].*"), handshake.output());
+        // the client allows TLS 1.1 (security level 0), so a refusal is the server's: a protocol version alert
+        ExternalTool.Run old = openssl.run("s_client", "-connect", address, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0",
+                "-brief");
+        assertNotEquals(0, old.exitCode(), old.output());
+        assertTrue(old.output().contains("alert protocol version"), old.output());
+    }
+
+    @Test
     void aCertificateRenewedOnDiskServesNewConnectionsWithoutARestart() throws Exception {
         BigInteger before = servedSerial(first);
         Path renewed = certificates.keystore("server-2");
@@ -134,6 +171,12 @@ class HttpsIT {
         }
         System.out.printf("HttpsIT: %d of %d queues answered by the other instance over TLS%n", forwarded, PROJECTS);
         assertTrue(forwarded > 0, "no queue of the other instance among " + PROJECTS);
+    }
+
+    private static ExternalTool tool(String name) {
+        ExternalTool tool = ExternalTool.onPath(name);
+        assumeTrue(tool != null, name + " is not on the PATH (.ci/run installs it: apt-get install " + name + ")");
+        return tool;
     }
 
     private static boolean ready(Application app) {

@@ -1,5 +1,6 @@
 package io.queueview.app;
 
+import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.CREATE;
 import static org.apache.kafka.common.acl.AclOperation.DELETE;
 import static org.apache.kafka.common.acl.AclOperation.READ;
@@ -80,7 +81,8 @@ class SecuredKafkaIT {
     /**
      * The ACLs docs/kafka-security.md lists, for a principal and one group of settings: queueview creates its five
      * topics when missing, Kafka Streams its internal topics (prefixed by the application id). READ, WRITE and
-     * CREATE imply DESCRIBE; DELETE lets Kafka Streams purge its repartition topics.
+     * CREATE imply DESCRIBE; DELETE lets Kafka Streams purge its repartition topics. With the streams rebalance
+     * protocol queueview also sets the group's configs (session, heartbeat, standbys): ALTER_CONFIGS on the group.
      */
     static List<AclBinding> documentedAcls(String principal, Map<String, String> env) {
         String applicationId = env.get("QUEUEVIEW_APPLICATION_ID");
@@ -94,6 +96,9 @@ class SecuredKafkaIT {
         }
         acls.addAll(SecuredBroker.allow(principal, TOPIC, applicationId + "-", PREFIXED, CREATE, READ, WRITE, DELETE));
         acls.addAll(SecuredBroker.allow(principal, GROUP, applicationId, LITERAL, READ));
+        if ("streams".equals(env.get("QUEUEVIEW_GROUP_PROTOCOL"))) {
+            acls.addAll(SecuredBroker.allow(principal, GROUP, applicationId, LITERAL, ALTER_CONFIGS));
+        }
         acls.addAll(SecuredBroker.allow(principal, TRANSACTIONAL_ID, applicationId + "-", PREFIXED, WRITE));
         return acls;
     }
@@ -108,7 +113,30 @@ class SecuredKafkaIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("waysIn")
     void listsMovesAndPublishesWithExactlyTheDocumentedAcls(String wayIn, String principal) throws Exception {
-        ServiceInstance.Group group = group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD);
+        listsMovesAndPublishes(group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD), principal);
+    }
+
+    /** KIP-1071's protocol: the broker assigns the tasks and creates the internal topics, on the member's rights. */
+    @Test
+    void theStreamsRebalanceProtocolWorksWithTheDocumentedAclsAndAlterConfigsOnTheGroup() throws Exception {
+        String wayIn = "SASL_SSL, SCRAM-SHA-512";
+        listsMovesAndPublishes(group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD, "QUEUEVIEW_GROUP_PROTOCOL", "streams"),
+                "User:" + SCRAM_USER);
+    }
+
+    @Test
+    void theStreamsRebalanceProtocolWithoutAlterConfigsOnTheGroupStopsTheStartNamingIt() throws Exception {
+        String wayIn = "SASL_SSL, SCRAM-SHA-512";
+        String principal = "User:" + SCRAM_USER;
+        ServiceInstance.Group group = group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD,
+                "QUEUEVIEW_GROUP_PROTOCOL", "streams");
+        broker.setAcls(principal, documentedAcls(principal, group.env()).stream()
+                .filter(acl -> acl.entry().operation() != ALTER_CONFIGS).toList());
+        assertStartFails(group.instance("no-alter-configs"), 1,
+                "queueview needs ALTER_CONFIGS on GROUP '" + group.env().get("QUEUEVIEW_APPLICATION_ID") + "'");
+    }
+
+    private static void listsMovesAndPublishes(ServiceInstance.Group group, String principal) throws Exception {
         broker.setAcls(principal, documentedAcls(principal, group.env()));
         ServiceInstance instance = group.instance("secured").start();
         try {
@@ -253,6 +281,15 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void anExpiredClientCertificateStopsTheStartSayingTheHandshakeFailed() throws Exception {
+        Path expired = broker.certificates().keystore("queueview-expired", "-3d", 1);
+        String config = clientConfig("SSL with a client certificate")
+                .replaceAll("ssl.keystore.location=.*", "ssl.keystore.location=" + expired);
+        assertStartFails(group("SSL with a client certificate", config, SCRAM_PASSWORD).instance("expired"), 1,
+                "the TLS handshake failed");
+    }
+
+    @Test
     void aSettingQueueviewOwnsIsRefusedNamingTheKey() throws Exception {
         String config = clientConfig("SASL_SSL, SCRAM-SHA-512") + "application.id=mine\n";
         assertStartFails(group("owned key", config, SCRAM_PASSWORD).instance("owned"), 2,
@@ -314,15 +351,18 @@ class SecuredKafkaIT {
     }
 
     /** Instances connecting one way in, with this password in the environment variable the file names. */
-    private static ServiceInstance.Group group(String wayIn, String clientConfig, String password) throws Exception {
+    private static ServiceInstance.Group group(String wayIn, String clientConfig, String password, String... more)
+            throws Exception {
         Path groupFolder = Files.createDirectories(folder.resolve(wayIn.replaceAll("[^a-zA-Z0-9]+", "-")
                 + "-" + System.nanoTime()));
         Path config = Files.writeString(groupFolder.resolve("kafka-client.properties"), clientConfig);
         String bootstrap = wayIn.startsWith("SSL") ? broker.mtlsBootstrap() : broker.saslSslBootstrap();
-        return ServiceInstance.Group.create(groupFolder, 2,
+        List<String> env = new ArrayList<>(List.of(
                 "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrap,
                 "QUEUEVIEW_KAFKA_CONFIG", config.toString(),
-                "QV_KAFKA_PASSWORD", password);
+                "QV_KAFKA_PASSWORD", password));
+        env.addAll(List.of(more));
+        return ServiceInstance.Group.create(groupFolder, 2, env.toArray(String[]::new));
     }
 
     private static void produce(String topic, List<EventJson> events) {
