@@ -18,6 +18,20 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.queueview.(*)..").should().beFreeOfCycles();
 
+    /** The HTTP rooms (auth, sse, peer, jetty, error) lean on each other one way; the server wires them. */
+    @ArchTest
+    static final ArchRule noCyclesAmongTheHttpRooms = slices().matching("io.queueview.http.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule theHttpRoomsNeverReachBackIntoTheServer = noClasses().that()
+            .resideInAnyPackage("..http.auth..", "..http.sse..", "..http.peer..", "..http.jetty..", "..http.error..")
+            .should().dependOnClassesThat().resideInAPackage("io.queueview.http");
+
+    @ArchTest
+    static final ArchRule onlyTheJettyRoomTouchesJetty = noClasses().that().resideOutsideOfPackage("..http.jetty..")
+            .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..");
+
     @ArchTest
     static final ArchRule httpNeverTouchesKafkaStreams = noClasses().that().resideInAPackage("..http..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..");

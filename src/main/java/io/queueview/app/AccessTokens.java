@@ -1,10 +1,10 @@
 package io.queueview.app;
 
 import io.queueview.config.Settings;
-import io.queueview.http.Authenticator;
-import io.queueview.http.Caller;
-import io.queueview.http.JwtTokens;
-import io.queueview.http.Tokens;
+import io.queueview.http.auth.Authenticator;
+import io.queueview.http.auth.Caller;
+import io.queueview.http.auth.JwtVerifier;
+import io.queueview.http.auth.TokenFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,17 +19,17 @@ import java.util.Base64;
  * a tokens file nor a demo token, no demo token is generated: a service that takes a platform's tokens must not
  * also quietly accept one with every right.
  */
-record AccessTokens(Authenticator tokens, String demoToken) {
+record AccessTokens(Authenticator authenticator, String demoToken) {
 
     static AccessTokens load(Settings settings) throws IOException {
-        JwtTokens jwt = settings.jwks() == null ? null : JwtTokens.of(settings.jwks(), new JwtTokens.Rules(
+        JwtVerifier jwt = settings.jwks() == null ? null : JwtVerifier.of(settings.jwks(), new JwtVerifier.Rules(
                 settings.jwtIssuer(), settings.jwtAudience(), settings.jwtProjectsClaim(), settings.jwtActionsClaim(),
                 settings.jwtClockSkew()));
         if (settings.tokensFile() != null) {
-            return new AccessTokens(Authenticator.either(Tokens.load(settings.tokensFile()), jwt), null);
+            return new AccessTokens(Authenticator.either(TokenFile.load(settings.tokensFile()), jwt), null);
         }
         if (jwt != null && settings.demoToken() == null) {
-            return new AccessTokens(Authenticator.either(Tokens.none(), jwt), null);
+            return new AccessTokens(Authenticator.either(TokenFile.none(), jwt), null);
         }
         Path tokenFile = settings.dataDir().resolve("demo-token");
         Path tokensFile = settings.dataDir().resolve("tokens.json");
@@ -47,7 +47,7 @@ record AccessTokens(Authenticator tokens, String demoToken) {
         }
         Files.writeString(tokensFile, """
                 {"tokens":[{"name":"demo","sha256":"%s","projects":["*"],"actions":["%s","%s"]}]}
-                """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
-        return new AccessTokens(Authenticator.either(Tokens.load(tokensFile), jwt), token);
+                """.formatted(TokenFile.sha256Hex(token), Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
+        return new AccessTokens(Authenticator.either(TokenFile.load(tokensFile), jwt), token);
     }
 }

@@ -7,8 +7,8 @@ import io.queueview.changes.ChangeLog;
 import io.queueview.changes.QueueChangesFeed;
 import io.queueview.config.Settings;
 import io.queueview.http.ApiServer;
-import io.queueview.http.ServerTls;
-import io.queueview.http.StreamLimits;
+import io.queueview.http.jetty.ServerTls;
+import io.queueview.http.sse.StreamLimits;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
 import io.queueview.query.StreamsLocalStores;
@@ -118,7 +118,7 @@ public final class Application implements AutoCloseable {
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
         ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
-        http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.tokens(), reader,
+        http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.authenticator(), reader,
                 new StartingWriter(writes), Clock.systemUTC(), settings.writeTimeout().plus(FORWARD_MARGIN), metrics,
                 settings.metricsNeedToken(), changeLog::get, new StreamLimits(
                         settings.changeStreamsMax(), settings.changeStreamsPerToken()), tls));

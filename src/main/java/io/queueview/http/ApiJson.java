@@ -162,11 +162,4 @@ final class ApiJson {
         json.writeNumberField("lag", view.lag());
         json.writeEndObject();
     }
-
-    static byte[] error(String code, String message) {
-        return JsonObject.bytes(json -> {
-            json.writeStringField("error_code", code);
-            json.writeStringField("error_msg", message);
-        });
-    }
 }

@@ -5,6 +5,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.queueview.changes.ChangeLog;
+import io.queueview.http.auth.Authenticator;
+import io.queueview.http.error.ApiError;
+import io.queueview.http.jetty.JettyServer;
+import io.queueview.http.jetty.ServerTls;
+import io.queueview.http.peer.Forwarding;
+import io.queueview.http.peer.PeerTls;
+import io.queueview.http.sse.ChangeStreams;
+import io.queueview.http.sse.StreamLimits;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
@@ -15,9 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +68,10 @@ public final class ApiServer {
                 changeStreams);
         QueueReader reader = parts.reader();
         ServerTls tls = parts.tls();
-        Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics, tls == null ? null : tls.peerSockets());
+        Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics,
+                tls == null ? null : PeerTls.sockets(tls.settings().peerCa()));
         UnavailableLog unavailable = new UnavailableLog(LOG);
-        HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+        JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT);
         byte[] contract = OpenApiDocument.json();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -76,24 +82,10 @@ public final class ApiServer {
                 files.location = Location.CLASSPATH;
             });
             config.events.serverStopped(forwarding::close);
-            config.events.serverStopped(headerDeadline::close);
-            // Jetty's own answers (bad escapes, 414, 431, ...) in the API's error body; limits on slow clients
-            config.jetty.modifyServer(server -> {
-                server.setErrorHandler(new JsonErrorHandler());
-                server.addEventListener(new LifeCycle.Listener() {
-                    @Override
-                    public void lifeCycleStarted(LifeCycle started) {
-                        for (Connector connector : server.getConnectors()) {
-                            connector.addEventListener(headerDeadline);
-                            if (connector instanceof AbstractConnector withTimeout) {
-                                withTimeout.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-                            }
-                        }
-                    }
-                });
-            });
+            config.events.serverStopped(jetty::close);
+            config.jetty.modifyServer(jetty::configure);
             if (tls != null) { // Javalin's plain connector is made only when no other is added
-                config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+                config.jetty.addConnector(tls.connector(host, port));
             }
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showOldJavalinVersionWarning = false;
@@ -189,7 +181,7 @@ public final class ApiServer {
         if (error.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        json(ctx, error.status(), ApiJson.error(error.code(), error.getMessage()));
+        json(ctx, error.status(), ApiError.body(error.code(), error.getMessage()));
     }
 
     private static void answerUnlessAnswered(Context ctx, ApiError error) {

@@ -1,9 +1,10 @@
 package io.queueview.http;
 
+import io.queueview.http.peer.ForwardOutcomes;
 import java.util.function.IntSupplier;
 
 /** What the HTTP server reports of its calls, and the text GET /metrics answers (Prometheus' exposition format). */
-public interface HttpMetrics {
+public interface HttpMetrics extends ForwardOutcomes {
 
     /** A call answered: its route template (never the raw path: no project ids), method, status and time taken. */
     void answered(String route, String method, int status, double millis);
@@ -13,9 +14,6 @@ public interface HttpMetrics {
      * or kafka_unavailable.
      */
     void writeWaited(String outcome, long nanos);
-
-    /** A call forwarded to its queue's owner: answered (whatever the owner's status), unreachable, or refused_loop. */
-    void forwarded(String outcome, long nanos);
 
     /** Where to read how many change streams are open, when scraped. */
     default void changeStreams(IntSupplier open) {

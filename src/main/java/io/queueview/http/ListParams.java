@@ -1,5 +1,6 @@
 package io.queueview.http;
 
+import io.queueview.http.error.ApiError;
 import io.queueview.query.Filters;
 import io.queueview.query.ListQuery;
 import io.queueview.queue.ClusterType;

@@ -1,6 +1,7 @@
 package io.queueview.http;
 
 import io.javalin.http.Context;
+import io.queueview.http.error.ApiError;
 import io.queueview.queue.QueueId;
 
 /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.command.MoveEntry;
 import io.queueview.command.SetPriority;
+import io.queueview.http.error.ApiError;
 import io.queueview.queue.Entry;
 import io.queueview.queue.MoveOperation;
 import io.queueview.queue.QueueId;

@@ -17,9 +17,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.queueview.config.Settings;
-import io.queueview.http.ApiError;
-import io.queueview.http.Caller;
-import io.queueview.http.Tokens;
+import io.queueview.http.auth.Caller;
+import io.queueview.http.auth.TokenFile;
+import io.queueview.http.error.ApiError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,12 +66,12 @@ class AccessTokensTest {
     void jwtsAndTheTokensFileWorkSideBySide() throws Exception {
         Path file = Files.writeString(dir.resolve("tokens.json"), """
                 {"tokens":[{"name":"ops","sha256":"%s","projects":["*"],"actions":["%s"]}]}
-                """.formatted(Tokens.sha256Hex("ops-token"), Caller.UPDATE));
+                """.formatted(TokenFile.sha256Hex("ops-token"), Caller.UPDATE));
         AccessTokens tokens = AccessTokens.load(settings(Map.of("QUEUEVIEW_JWKS", jwks.toString(),
                 "QUEUEVIEW_TOKENS_FILE", file.toString())));
         assertNull(tokens.demoToken());
-        assertEquals("ops", tokens.tokens().authenticate("ops-token").name());
-        Caller caller = tokens.tokens().authenticate(jwt());
+        assertEquals("ops", tokens.authenticator().authenticate("ops-token").name());
+        Caller caller = tokens.authenticator().authenticate(jwt());
         assertEquals("platform-user", caller.name());
         caller.require("p", Caller.LIST);
     }
@@ -81,16 +81,16 @@ class AccessTokensTest {
         AccessTokens tokens = AccessTokens.load(settings(Map.of("QUEUEVIEW_JWKS", jwks.toString())));
         assertNull(tokens.demoToken());
         assertFalse(Files.exists(dir.resolve("demo-token")));
-        assertEquals("platform-user", tokens.tokens().authenticate(jwt()).name());
-        assertEquals(401, assertThrows(ApiError.class, () -> tokens.tokens().authenticate("demo-x")).status());
+        assertEquals("platform-user", tokens.authenticator().authenticate(jwt()).name());
+        assertEquals(401, assertThrows(ApiError.class, () -> tokens.authenticator().authenticate("demo-x")).status());
     }
 
     @Test
     void withoutJwtsTheDemoTokenIsAsBeforeAndAJwtIsJustUnknown() throws Exception {
         AccessTokens tokens = AccessTokens.load(settings(Map.of()));
         assertNotNull(tokens.demoToken());
-        tokens.tokens().authenticate(tokens.demoToken()).require("any", Caller.UPDATE);
+        tokens.authenticator().authenticate(tokens.demoToken()).require("any", Caller.UPDATE);
         String jwt = jwt();
-        assertEquals(401, assertThrows(ApiError.class, () -> tokens.tokens().authenticate(jwt)).status());
+        assertEquals(401, assertThrows(ApiError.class, () -> tokens.authenticator().authenticate(jwt)).status());
     }
 }

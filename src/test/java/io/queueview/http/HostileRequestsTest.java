@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.http.error.ApiError;
 import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.RawHttp;
 import java.io.IOException;

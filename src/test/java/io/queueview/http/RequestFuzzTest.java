@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.http.error.ApiError;
 import io.queueview.query.Filters;
 import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;

@@ -3,12 +3,12 @@ package io.queueview.testing;
 import io.javalin.Javalin;
 import io.queueview.changes.ChangeLog;
 import io.queueview.http.ApiServer;
-import io.queueview.http.Authenticator;
-import io.queueview.http.Caller;
 import io.queueview.http.HttpMetrics;
-import io.queueview.http.JwtTokens;
-import io.queueview.http.StreamLimits;
-import io.queueview.http.Tokens;
+import io.queueview.http.auth.Authenticator;
+import io.queueview.http.auth.Caller;
+import io.queueview.http.auth.JwtVerifier;
+import io.queueview.http.auth.TokenFile;
+import io.queueview.http.sse.StreamLimits;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
 import io.queueview.write.QueueWriter;
@@ -51,15 +51,15 @@ public final class ApiFixture implements AutoCloseable {
     }
 
     /** With JWTs verified by {@code jwt} beside the tokens above (null = no JWTs). */
-    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt) {
+    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtVerifier jwt) {
         this(stores, writer, dataDir, jwt, HttpMetrics.NONE, false);
     }
 
     /** With these metrics behind GET /metrics, which answers only calls with a token when told so. */
-    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtTokens jwt, HttpMetrics metrics,
+    public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtVerifier jwt, HttpMetrics metrics,
                       boolean metricsNeedToken) {
         server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
-                Authenticator.either(Tokens.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
+                Authenticator.either(TokenFile.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
                 STREAM_LIMITS, null));
         client = new HttpClientForTests(server.port());
@@ -92,7 +92,7 @@ public final class ApiFixture implements AutoCloseable {
 
     private static String grant(String name, String token, List<String> projects, List<String> actions) {
         return "{\"name\":\"%s\",\"sha256\":\"%s\",\"projects\":[%s],\"actions\":[%s]}".formatted(name,
-                Tokens.sha256Hex(token), quoted(projects), quoted(actions));
+                TokenFile.sha256Hex(token), quoted(projects), quoted(actions));
     }
 
     private static String quoted(List<String> words) {

@@ -1,8 +1,8 @@
 package io.queueview.testing;
 
 import io.queueview.app.Main;
-import io.queueview.http.Caller;
-import io.queueview.http.Tokens;
+import io.queueview.http.auth.Caller;
+import io.queueview.http.auth.TokenFile;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,8 +78,8 @@ public final class ServiceInstance implements AutoCloseable {
             Files.writeString(tokens, """
                     {"tokens":[{"name":"it","sha256":"%s","projects":["*"],"actions":["%s","%s"]},
                                {"name":"elsewhere","sha256":"%s","projects":["%s"],"actions":["%s","%s"]}]}
-                    """.formatted(Tokens.sha256Hex(token), Caller.LIST, Caller.UPDATE,
-                    Tokens.sha256Hex(elsewhereToken), ELSEWHERE, Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
+                    """.formatted(TokenFile.sha256Hex(token), Caller.LIST, Caller.UPDATE,
+                    TokenFile.sha256Hex(elsewhereToken), ELSEWHERE, Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
             Map<String, String> env = new HashMap<>();
             List<String> group = SharedBroker.group(SharedBroker.bootstrapServers(), partitions);
             for (int i = 0; i < group.size(); i += 2) {

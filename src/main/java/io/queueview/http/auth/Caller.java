@@ -1,5 +1,6 @@
-package io.queueview.http;
+package io.queueview.http.auth;
 
+import io.queueview.http.error.ApiError;
 import java.util.Set;
 
 /** Who is calling, from their token: the projects ("*" = every project) and actions they may use. */

@@ -1,7 +1,7 @@
-package io.queueview.http;
+package io.queueview.http.auth;
 
-import static io.queueview.http.JwtTokensTest.good;
-import static io.queueview.http.JwtTokensTest.signed;
+import static io.queueview.http.auth.JwtVerifierTest.good;
+import static io.queueview.http.auth.JwtVerifierTest.signed;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,10 +40,10 @@ class JwtCallsTest {
     void start() throws IOException, JOSEException {
         dataDir = Files.createTempDirectory("queueview-jwt-test");
         key = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-        Path jwks = JwtTokensTest.writeJwks(dataDir.resolve("jwks.json"), key);
+        Path jwks = JwtVerifierTest.writeJwks(dataDir.resolve("jwks.json"), key);
         driver = new ProjectorDriver(dataDir);
         driver.send(enqueued("p", "PROCESSOR", 1));
-        api = new ApiFixture(driver, driver, dataDir, JwtTokens.of(jwks.toString(), JwtTokensTest.RULES));
+        api = new ApiFixture(driver, driver, dataDir, JwtVerifier.of(jwks.toString(), JwtVerifierTest.RULES));
     }
 
     @AfterEach

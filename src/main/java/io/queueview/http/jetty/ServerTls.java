@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.jetty;
 
 import io.queueview.config.HttpTls;
 import java.io.IOException;
@@ -19,12 +19,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -38,9 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's TLS: its key and certificate from PEM files or a PKCS12 key store, TLS 1.2 and 1.3 only, and a
- * certificate renewed on disk taken for new connections by {@link #reloadIfChanged} (called every few seconds);
- * and the socket factory forwarded calls use to reach the other instances, verifying their certificates and
- * host names. Thread-safe: Jetty swaps the key store under its own lock.
+ * certificate renewed on disk taken for new connections by {@link #reloadIfChanged} (called every few seconds).
+ * Thread-safe: Jetty swaps the key store under its own lock.
  */
 public final class ServerTls {
 
@@ -51,7 +47,6 @@ public final class ServerTls {
 
     private final HttpTls settings;
     private final SslContextFactory.Server server = new SslContextFactory.Server();
-    private final SSLSocketFactory peers;
     private List<FileTime> loaded;
 
     /** @throws IllegalStateException naming the file when the key or certificate cannot be read */
@@ -61,11 +56,14 @@ public final class ServerTls {
         server.setKeyStore(keyStore());
         server.setKeyStorePassword(new String(password()));
         loaded = modified();
-        peers = peerSockets(settings.peerCa());
     }
 
-    /** An HTTPS connector on host:port (0 = any free port) for Javalin's Jetty. */
-    Connector connector(Server jetty, HttpConfiguration http, String host, int port) {
+    /** An HTTPS connector on host:port (0 = any free port), as Javalin's Jetty adds connectors. */
+    public BiFunction<Server, HttpConfiguration, Connector> connector(String host, int port) {
+        return (jetty, http) -> connector(jetty, http, host, port);
+    }
+
+    private Connector connector(Server jetty, HttpConfiguration http, String host, int port) {
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false); // peers and clients may call by IP address, which no SNI names
         http.addCustomizer(secure);
@@ -76,15 +74,9 @@ public final class ServerTls {
         return connector;
     }
 
-    /** Sockets to the other instances: TLS, their certificates checked against the peers' CA, and their names. */
-    SSLSocketFactory peerSockets() {
-        return peers;
-    }
-
-    /** Host name verification on a socket to a peer (the advertised host must match its certificate). */
-    static SSLParameters verifyingHostName(SSLParameters parameters) {
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        return parameters;
+    /** What the server's TLS was made from: the peers' CA among it, for the calls forwarded to them. */
+    public HttpTls settings() {
+        return settings;
     }
 
     /** Takes a renewed key or certificate for new connections; a file that cannot be read keeps the old one. */
@@ -163,28 +155,6 @@ public final class ServerTls {
             }
         }
         throw new GeneralSecurityException(file + " holds neither an RSA nor an EC key");
-    }
-
-    private static SSLSocketFactory peerSockets(Path peerCa) {
-        if (peerCa == null) {
-            return (SSLSocketFactory) SSLSocketFactory.getDefault();
-        }
-        try (InputStream in = Files.newInputStream(peerCa)) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int n = 0;
-            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + n++, ca);
-            }
-            TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trusted.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trusted.getTrustManagers(), null);
-            return context.getSocketFactory();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the peers' CA certificates from " + peerCa + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     /** The key store's password: the operator's for a PKCS12 file (none given: empty), ours for PEM files. */

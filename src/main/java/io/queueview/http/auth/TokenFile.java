@@ -1,7 +1,8 @@
-package io.queueview.http;
+package io.queueview.http.auth;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.queueview.http.error.ApiError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Set;
  * The tokens file: SHA-256 hashes of tokens with the projects and actions each may use. Only hashes are kept;
  * a presented token is hashed and compared in constant time with every known hash. Tokens are never logged.
  */
-public final class Tokens implements Authenticator {
+public final class TokenFile implements Authenticator {
 
     /** One line of the file, as written: {"name", "sha256", "projects", "actions"}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,17 +34,17 @@ public final class Tokens implements Authenticator {
 
     private final List<Known> known;
 
-    private Tokens(List<Known> known) {
+    private TokenFile(List<Known> known) {
         this.known = known;
     }
 
     /** No tokens at all: when JWTs are the only way in. */
-    public static Tokens none() {
-        return new Tokens(List.of());
+    public static TokenFile none() {
+        return new TokenFile(List.of());
     }
 
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
-    public static Tokens load(Path path) {
+    public static TokenFile load(Path path) {
         File file;
         try {
             file = new ObjectMapper().readValue(path.toFile(), File.class);
@@ -54,7 +55,7 @@ public final class Tokens implements Authenticator {
         if (file == null || file.tokens() == null) {
             throw new IllegalArgumentException("tokens file " + path + " has no \"tokens\" list");
         }
-        return new Tokens(file.tokens().stream().map(grant -> known(path, grant)).toList());
+        return new TokenFile(file.tokens().stream().map(grant -> known(path, grant)).toList());
     }
 
     private static Known known(Path path, Grant grant) {

@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.peer;
 
 import io.queueview.query.InstanceAddress;
 import java.io.BufferedInputStream;
@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +21,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Keep-alive HTTP/1.1 connections to the other instances of queueview, for the calls this one forwards: the
@@ -175,7 +175,7 @@ final class PeerConnections implements AutoCloseable {
                 if (tls != null) {
                     SSLSocket secure = (SSLSocket) tls.createSocket(plain, owner.host(), owner.port(), true);
                     opened = secure;
-                    secure.setSSLParameters(ServerTls.verifyingHostName(secure.getSSLParameters()));
+                    secure.setSSLParameters(PeerTls.verifyingHostName(secure.getSSLParameters()));
                     secure.setSoTimeout(connectTimeoutMs);
                     secure.startHandshake();
                     secure.setSoTimeout(0);

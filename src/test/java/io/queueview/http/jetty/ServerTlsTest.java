@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -20,6 +20,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import io.queueview.http.error.ApiError;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -43,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * not hold (key rotation), at most twice per refresh floor, so a stream of tokens with made-up key ids cannot turn
  * into a stream of fetches. Neither tokens nor claims are logged, nor echoed in an answer.
  */
-public final class JwtTokens implements Authenticator {
+public final class JwtVerifier implements Authenticator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JwtTokens.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
 
     /** Two fetches at most per floor when tokens name unknown keys (Nimbus's rate limit allows two per interval). */
     public static final Duration REFRESH_FLOOR = Duration.ofSeconds(30);
@@ -73,7 +74,7 @@ public final class JwtTokens implements Authenticator {
     private final Rules rules;
     private final String jwks;
 
-    private JwtTokens(String jwks, JWKSourceBuilder<SecurityContext> keys, Rules rules, Duration refreshFloor) {
+    private JwtVerifier(String jwks, JWKSourceBuilder<SecurityContext> keys, Rules rules, Duration refreshFloor) {
         this.jwks = jwks;
         this.rules = rules;
         JWKSource<SecurityContext> cachedKeys = keys
@@ -101,15 +102,15 @@ public final class JwtTokens implements Authenticator {
      *
      * @throws IllegalArgumentException naming the location and what is wrong with it
      */
-    public static JwtTokens of(String jwks, Rules rules) {
+    public static JwtVerifier of(String jwks, Rules rules) {
         return of(jwks, rules, REFRESH_FLOOR);
     }
 
     /** As {@link #of(String, Rules)}, with another refresh floor (tests); it must be below five minutes. */
-    public static JwtTokens of(String jwks, Rules rules, Duration refreshFloor) {
+    public static JwtVerifier of(String jwks, Rules rules, Duration refreshFloor) {
         if (jwks.startsWith("https://") || jwks.startsWith("http://")) {
             // Nimbus's URL source: short connect and read timeouts, a size limit on the answer
-            return new JwtTokens(jwks, JWKSourceBuilder.create(url(jwks)), rules, refreshFloor);
+            return new JwtVerifier(jwks, JWKSourceBuilder.create(url(jwks)), rules, refreshFloor);
         }
         JwksFile file = new JwksFile(Path.of(jwks));
         try {
@@ -117,7 +118,7 @@ public final class JwtTokens implements Authenticator {
         } catch (KeySourceException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        return new JwtTokens(jwks, JWKSourceBuilder.create(file), rules, refreshFloor);
+        return new JwtVerifier(jwks, JWKSourceBuilder.create(file), rules, refreshFloor);
     }
 
     /** Whether a presented value has the shape of a compact JWS (three base64url parts). */

@@ -1,8 +1,9 @@
-package io.queueview.http;
+package io.queueview.http.error;
 
+import io.queueview.queue.JsonObject;
 /**
  * A call that ends in one of the API's error bodies: {"error_code": code, "error_msg": message}. Thrown by
- * handlers and validation; turned into a response in one place ({@link ApiServer}).
+ * handlers and validation; turned into a response in one place (the HTTP server's failure handlers, ApiServer).
  */
 public final class ApiError extends RuntimeException {
 
@@ -84,5 +85,13 @@ public final class ApiError extends RuntimeException {
     /** Seconds for the Retry-After header, or null when a retry will not help. */
     public Integer retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The API's error body, {"error_code": code, "error_msg": message}. */
+    public static byte[] body(String code, String message) {
+        return JsonObject.bytes(json -> {
+            json.writeStringField("error_code", code);
+            json.writeStringField("error_msg", message);
+        });
     }
 }

@@ -1,5 +1,6 @@
-package io.queueview.http;
+package io.queueview.http.jetty;
 
+import io.queueview.http.error.ApiError;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,14 +27,14 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(ApiJson.error(ApiError.codeOf(status), reason(status, reason)));
+        return ByteBuffer.wrap(ApiError.body(ApiError.codeOf(status), reason(status, reason)));
     }
 
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(ApiJson.error(ApiError.codeOf(status), reason(status, message))), callback);
+        response.write(true, ByteBuffer.wrap(ApiError.body(ApiError.codeOf(status), reason(status, message))), callback);
     }
 
     private static String reason(int status, String message) {

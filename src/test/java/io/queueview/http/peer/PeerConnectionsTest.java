@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

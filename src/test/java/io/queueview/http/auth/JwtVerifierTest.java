@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.queueview.http.error.ApiError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,11 +51,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * JWT verification: what passes, each refusal (a 401, or a 403 for a valid token without the project), and keys
  * that rotate — in a JWKS file, and at a JWKS URL served on 127.0.0.1. Tokens are minted here with Nimbus.
  */
-class JwtTokensTest {
+class JwtVerifierTest {
 
     static final String ISSUER = "https://idp.test";
     static final String AUDIENCE = "queueview";
-    static final JwtTokens.Rules RULES = new JwtTokens.Rules(ISSUER, AUDIENCE, "projects", "actions",
+    static final JwtVerifier.Rules RULES = new JwtVerifier.Rules(ISSUER, AUDIENCE, "projects", "actions",
             Duration.ofSeconds(30));
 
     static RSAKey rsa;
@@ -63,7 +64,7 @@ class JwtTokensTest {
     @TempDir
     Path dir;
     private Path jwksFile;
-    private JwtTokens jwt;
+    private JwtVerifier jwt;
 
     @BeforeAll
     static void keys() throws JOSEException {
@@ -74,7 +75,7 @@ class JwtTokensTest {
     @BeforeEach
     void verifier() throws IOException {
         jwksFile = writeJwks(dir.resolve("jwks.json"), rsa, ec);
-        jwt = JwtTokens.of(jwksFile.toString(), RULES);
+        jwt = JwtVerifier.of(jwksFile.toString(), RULES);
     }
 
     /** Claims that pass: subject, issuer, audience, five minutes left, project "p", the list action. */
@@ -119,7 +120,7 @@ class JwtTokensTest {
     void acceptsRs256AndEs256TokensSignedByKeysOfTheSet() {
         for (JWK key : List.of(rsa, ec)) {
             String token = signed(key, good().build());
-            assertTrue(JwtTokens.looksLikeJwt(token));
+            assertTrue(JwtVerifier.looksLikeJwt(token));
             Caller caller = jwt.authenticate(token);
             assertEquals(new Caller("alice", Set.of("p"), Set.of(Caller.LIST)), caller);
             caller.require("p", Caller.LIST);
@@ -128,7 +129,7 @@ class JwtTokensTest {
 
     @Test
     void readsProjectsAndActionsAsListsOrSpaceSeparatedWordsUnderConfiguredClaimNames() throws IOException {
-        JwtTokens scoped = JwtTokens.of(jwksFile.toString(), new JwtTokens.Rules(null, null, "tenants", "scope",
+        JwtVerifier scoped = JwtVerifier.of(jwksFile.toString(), new JwtVerifier.Rules(null, null, "tenants", "scope",
                 Duration.ofSeconds(30)));
         Caller caller = scoped.authenticate(signed(rsa, new JWTClaimsSet.Builder().subject("svc")
                 .expirationTime(Date.from(Instant.now().plusSeconds(60)))
@@ -136,7 +137,7 @@ class JwtTokensTest {
         assertEquals(new Caller("svc", Set.of("*"), Set.of(Caller.LIST, Caller.UPDATE)), caller);
         caller.require("any-project", Caller.UPDATE);
         // one claim for both
-        JwtTokens oneClaim = JwtTokens.of(jwksFile.toString(), new JwtTokens.Rules(null, null, "scope", "scope",
+        JwtVerifier oneClaim = JwtVerifier.of(jwksFile.toString(), new JwtVerifier.Rules(null, null, "scope", "scope",
                 Duration.ofSeconds(30)));
         Caller both = oneClaim.authenticate(signed(ec, new JWTClaimsSet.Builder().subject("svc")
                 .expirationTime(Date.from(Instant.now().plusSeconds(60))).claim("scope", "p " + Caller.LIST).build()));
@@ -180,7 +181,7 @@ class JwtTokensTest {
     @Test
     void refusesAlgNone() {
         String unsecured = new PlainJWT(good().build()).serialize();
-        assertTrue(JwtTokens.looksLikeJwt(unsecured), "an unsigned token still reaches the verifier, to be refused");
+        assertTrue(JwtVerifier.looksLikeJwt(unsecured), "an unsigned token still reaches the verifier, to be refused");
         assertRefused(unsecured, 401);
         // "none" with a key id and a signature from a real key pasted on
         String header = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"rsa-1\"}").toString();
@@ -246,8 +247,8 @@ class JwtTokensTest {
         assertRefused(null, 401);
         assertRefused("a.b.c", 401);
         assertRefused("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA", 401);
-        assertFalse(JwtTokens.looksLikeJwt("ops-token"));
-        assertFalse(JwtTokens.looksLikeJwt("a.b.c.d.e"), "an encrypted JWT is not taken");
+        assertFalse(JwtVerifier.looksLikeJwt("ops-token"));
+        assertFalse(JwtVerifier.looksLikeJwt("a.b.c.d.e"), "an encrypted JWT is not taken");
     }
 
     @Test
@@ -262,10 +263,10 @@ class JwtTokensTest {
     @Test
     void aWrongJwksFileStopsStartUp() throws IOException {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> JwtTokens.of(dir.resolve("nope.json").toString(), RULES));
+                () -> JwtVerifier.of(dir.resolve("nope.json").toString(), RULES));
         assertTrue(missing.getMessage().contains("nope.json"), missing.getMessage());
         Path notJwks = Files.writeString(dir.resolve("not-jwks.json"), "{\"tokens\":[]}");
-        assertThrows(IllegalArgumentException.class, () -> JwtTokens.of(notJwks.toString(), RULES));
+        assertThrows(IllegalArgumentException.class, () -> JwtVerifier.of(notJwks.toString(), RULES));
     }
 
     @Test
@@ -284,7 +285,7 @@ class JwtTokensTest {
         idp.start();
         try {
             Duration floor = Duration.ofSeconds(2);
-            JwtTokens remote = JwtTokens.of("http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks.json", RULES,
+            JwtVerifier remote = JwtVerifier.of("http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks.json", RULES,
                     floor);
             assertEquals(0, fetches.get(), "a URL is fetched when the first token needs it");
             remote.authenticate(signed(rsa, good().build()));
@@ -323,7 +324,7 @@ class JwtTokensTest {
         HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         int port = closed.getAddress().getPort();
         closed.stop(0); // nothing listens there now
-        JwtTokens remote = JwtTokens.of("http://127.0.0.1:" + port + "/jwks.json", RULES);
+        JwtVerifier remote = JwtVerifier.of("http://127.0.0.1:" + port + "/jwks.json", RULES);
         String token = signed(rsa, good(c -> c.subject("secret-subject")));
         PrintStream stderr = System.err;
         ByteArrayOutputStream log = new ByteArrayOutputStream();

@@ -1,9 +1,11 @@
-package io.queueview.http;
+package io.queueview.http.sse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.changes.ChangeLog;
 import io.queueview.changes.QueueChange;
 import io.queueview.changes.QueueFollower;
+import io.queueview.http.auth.TokenFile;
+import io.queueview.http.error.ApiError;
 import io.queueview.queue.QueueId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import java.util.function.Supplier;
  * hence the caps, per instance and per token (503 past them); a stream whose client reads too slowly is cut off
  * with a "reload" event rather than buffering without bound.
  */
-final class ChangeStreams {
+public final class ChangeStreams {
 
     /** A comment line this often keeps proxies and the server's idle timeout from closing a quiet stream. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -38,23 +40,23 @@ final class ChangeStreams {
     private final Map<String, Integer> openByToken = new ConcurrentHashMap<>();
 
     /** @param changes the change log, or null while it is not ready (the service is starting) */
-    ChangeStreams(Supplier<ChangeLog> changes, StreamLimits limits) {
+    public ChangeStreams(Supplier<ChangeLog> changes, StreamLimits limits) {
         this.changes = changes;
         this.limits = limits;
     }
 
     /** How many streams are open (counting one being refused for a cap, for the moment it takes). */
-    int open() {
+    public int open() {
         return open.get();
     }
 
     /** Streams the queue's changes until the client goes or the stream must end. The caller is authorized. */
-    void stream(HttpServletResponse response, QueueId queue, String token, String lastEventId) {
+    public void stream(HttpServletResponse response, QueueId queue, String token, String lastEventId) {
         ChangeLog log = changes.get();
         if (log == null) {
             throw ApiError.unavailable("the change streams are starting; retry shortly");
         }
-        String tokenKey = Tokens.sha256Hex(token == null ? "" : token); // the token itself is kept nowhere
+        String tokenKey = TokenFile.sha256Hex(token == null ? "" : token); // the token itself is kept nowhere
         int all = open.incrementAndGet();
         int ofToken = openByToken.merge(tokenKey, 1, Integer::sum);
         try {

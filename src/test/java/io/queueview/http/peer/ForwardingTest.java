@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.peer;
 
 import static io.queueview.testing.ApiFixture.OPS;
 import static io.queueview.testing.ApiFixture.READER;

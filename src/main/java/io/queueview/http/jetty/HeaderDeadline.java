@@ -1,4 +1,4 @@
-package io.queueview.http;
+package io.queueview.http.jetty;
 
 import java.time.Duration;
 import java.util.Map;

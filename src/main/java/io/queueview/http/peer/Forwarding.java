@@ -1,7 +1,8 @@
-package io.queueview.http;
+package io.queueview.http.peer;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.queueview.http.error.ApiError;
 import io.queueview.query.OwnedElsewhere;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
  * widens access. A forwarded call carries {@link #FORWARDED_BY}, and is never forwarded again: ownership that
  * moved twice is a 503 to retry. An owner that cannot be reached is a 502 naming it.
  */
-final class Forwarding implements AutoCloseable {
+public final class Forwarding implements AutoCloseable {
 
     /** Marks a forwarded call, with the address of the instance that forwarded it. */
     static final String FORWARDED_BY = "X-Queueview-Forwarded-By";
@@ -26,22 +27,22 @@ final class Forwarding implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private final PeerConnections peers;
-    private final HttpMetrics metrics;
+    private final ForwardOutcomes metrics;
 
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
      * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
      */
-    Forwarding(Duration timeout, HttpMetrics metrics, SSLSocketFactory tls) {
+    public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls) {
         peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls);
         this.metrics = metrics;
     }
 
-    static boolean isForwarded(Context ctx) {
+    public static boolean isForwarded(Context ctx) {
         return ctx.header(FORWARDED_BY) != null;
     }
 
-    void forward(OwnedElsewhere elsewhere, Context ctx) {
+    public void forward(OwnedElsewhere elsewhere, Context ctx) {
         if (isForwarded(ctx)) {
             metrics.forwarded("refused_loop", 0);
             throw ApiError.unavailable(elsewhere.getMessage() + ", but " + ctx.header(FORWARDED_BY)

@@ -1,0 +1,43 @@
+package io.queueview.http.jetty;
+
+import java.time.Duration;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+
+/**
+ * What queueview sets on Javalin's Jetty: Jetty's own answers (bad escapes, 414, 431, ...) in the API's error body,
+ * and limits on slow clients — a deadline for a request head, an idle timeout for a silent connection.
+ */
+public final class JettyServer implements AutoCloseable {
+
+    private final HeaderDeadline headerDeadline;
+    private final Duration idleTimeout;
+
+    public JettyServer(Duration headerDeadline, Duration idleTimeout) {
+        this.headerDeadline = new HeaderDeadline(headerDeadline);
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** For Javalin's {@code config.jetty.modifyServer}: the connectors exist once the server has started. */
+    public void configure(Server server) {
+        server.setErrorHandler(new JsonErrorHandler());
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle started) {
+                for (Connector connector : server.getConnectors()) {
+                    connector.addEventListener(headerDeadline);
+                    if (connector instanceof AbstractConnector withTimeout) {
+                        withTimeout.setIdleTimeout(idleTimeout.toMillis());
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        headerDeadline.close();
+    }
+}
