@@ -9,17 +9,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafka.server.KafkaConfig;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.JaasContext;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +52,14 @@ class DockerComposeTest {
     private static final String CERTIFICATE_VOLUME = "secured-certs";
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}");
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Path SECURED_ADMIN_CONFIG = Path.of("docker/secured/admin.properties");
+    /** The variables the apache/kafka image does not turn into broker settings (KafkaDockerWrapper's list). */
+    private static final Set<String> IMAGE_NON_SETTINGS = Set.of("KAFKA_VERSION", "KAFKA_HEAP_OPT",
+            "KAFKA_LOG4J_OPTS", "KAFKA_OPTS", "KAFKA_JMX_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS",
+            "KAFKA_LOG4J_ROOT_LOGLEVEL", "KAFKA_LOG4J_LOGGERS", "KAFKA_TOOLS_LOG4J_LOGLEVEL", "KAFKA_JMX_HOSTNAME");
+    private static final Pattern JAAS_LOGIN = Pattern.compile("username=\"([^\"]+)\"\\s+password=\"([^\"]+)\"");
+
+    private static JsonNode securedProfile;
 
     @Test
     void composeFileIsValid() throws IOException, InterruptedException {
@@ -52,7 +69,7 @@ class DockerComposeTest {
     /** The secured profile's services are accepted too, all four of them under that profile. */
     @Test
     void composeFileIsValidWithTheSecuredProfile() throws IOException, InterruptedException {
-        JsonNode services = YAML.readTree(composeConfig("--profile", "secured")).path("services");
+        JsonNode services = securedProfile().path("services");
         for (String service : SECURED_SERVICES) {
             assertTrue(services.has(service), () -> "the secured profile has no service " + service);
             assertEquals("[\"secured\"]", services.path(service).path("profiles").toString(),
@@ -66,8 +83,7 @@ class DockerComposeTest {
      */
     @Test
     void securedQueueviewHasWhatItsKafkaSettingsRefer() throws IOException, InterruptedException {
-        JsonNode queueview = YAML.readTree(composeConfig("--profile", "secured")).path("services")
-                .path("queueview-secured");
+        JsonNode queueview = securedProfile().path("services").path("queueview-secured");
         JsonNode environment = queueview.path("environment");
         List<String> volumes = new ArrayList<>();
         queueview.path("volumes").forEach(volume -> volumes.add(volume.asText()));
@@ -88,8 +104,63 @@ class DockerComposeTest {
                 .get("ssl.truststore.location"));
         assertTrue(volumes.stream().anyMatch(volume -> volume.startsWith(CERTIFICATE_VOLUME + ":"
                         + truststore.getParent() + ":")),
-                () -> "queueview-secured does not mount the volume " + CERTIFICATE_VOLUME + " at " + truststore.getParent()
-                        + ": " + volumes);
+                () -> "queueview-secured does not mount the volume " + CERTIFICATE_VOLUME + " at "
+                        + truststore.getParent() + ": " + volumes);
+    }
+
+    /**
+     * kafka-secured's environment, turned into broker settings as the apache/kafka image does it (KAFKA_ dropped, "_"
+     * a ".", "__" a "_", "___" a "-"; its start script adds the key store's location and passwords from the files
+     * it names), is a configuration Kafka's own KafkaConfig accepts: listeners, mechanisms and the authorizer fit
+     * together, each JAAS entry parses, and the super user's client settings log in with a password the PLAIN
+     * listeners accept.
+     */
+    @Test
+    void securedBrokerEnvironmentIsAConfigurationKafkaAccepts() throws IOException, InterruptedException {
+        JsonNode environment = securedProfile().path("services").path("kafka-secured").path("environment");
+        Map<String, String> broker = new TreeMap<>();
+        environment.fields().forEachRemaining(variable -> {
+            String name = variable.getKey();
+            if (name.startsWith("KAFKA_") && !IMAGE_NON_SETTINGS.contains(name)) {
+                broker.put(name.replace("KAFKA_", "").toLowerCase(Locale.ROOT).replace("_", ".").replace("...", "-")
+                        .replace("..", "_"), variable.getValue().asText());
+            }
+        });
+        assertTrue(environment.path("KAFKA_OPTS").asText().length() > 0,
+                "the image's start script refuses a SASL listener with KAFKA_OPTS empty");
+        broker.put("ssl.keystore.location",
+                "/etc/kafka/secrets/" + environment.path("KAFKA_SSL_KEYSTORE_FILENAME").asText());
+        broker.put("ssl.keystore.password", "from-the-credentials-file");
+        broker.put("ssl.key.password", "from-the-credentials-file");
+
+        KafkaConfig config = new KafkaConfig(broker, false);
+        assertEquals(StandardAuthorizer.class.getName(), broker.get("authorizer.class.name"));
+        assertEquals("false", broker.get("allow.everyone.if.no.acl.found"));
+        assertEquals("SCRAM-SHA-512", broker.get("listener.name.sasl_ssl.sasl.enabled.mechanisms"));
+        // what the broker does at start for each SASL listener and mechanism; no JAAS file is given, so a listener
+        // without its own entry, or an entry that does not parse, fails here as it would there
+        for (Map.Entry<ListenerName, SecurityProtocol> listener
+                : config.effectiveListenerSecurityProtocolMap().entrySet()) {
+            if (listener.getValue() == SecurityProtocol.SASL_SSL
+                    || listener.getValue() == SecurityProtocol.SASL_PLAINTEXT) {
+                Map<String, Object> values = config.valuesWithPrefixOverride(listener.getKey().configPrefix());
+                for (Object mechanism : (List<?>) values.get("sasl.enabled.mechanisms")) {
+                    JaasContext context = JaasContext.loadServerContext(listener.getKey(), (String) mechanism, values);
+                    assertEquals(1, context.configurationEntries().size(), () -> listener + " " + mechanism);
+                }
+            }
+        }
+
+        Map<String, String> admin = loadProperties(SECURED_ADMIN_CONFIG);
+        Matcher login = JAAS_LOGIN.matcher(admin.get("sasl.jaas.config"));
+        assertTrue(login.find(), () -> SECURED_ADMIN_CONFIG + " has no username and password");
+        String accepted = "user_" + login.group(1) + "=\"" + login.group(2) + "\"";
+        for (String listener : List.of("broker", "controller")) {
+            String jaas = broker.get("listener.name." + listener + ".plain.sasl.jaas.config");
+            assertTrue(jaas != null && jaas.contains(accepted), () -> "the " + listener + " listener does not accept "
+                    + SECURED_ADMIN_CONFIG + "'s user");
+        }
+        assertTrue(broker.get("super.users").contains("User:" + login.group(1)), "the admin is the super user");
     }
 
     /** The file is one queueview starts with: no key it refuses, and SCRAM over TLS as the profile's broker wants. */
@@ -114,6 +185,14 @@ class DockerComposeTest {
         assertEquals(documented, granted, () -> GRANT_SCRIPT + " does not grant what " + SECURITY_DOC + " lists");
     }
 
+    /** The file as Compose resolves it with the secured profile (anchors and merges applied), read once. */
+    private static synchronized JsonNode securedProfile() throws IOException, InterruptedException {
+        if (securedProfile == null) {
+            securedProfile = YAML.readTree(composeConfig("--profile", "secured"));
+        }
+        return securedProfile;
+    }
+
     /** Each "kafka-acls.sh ... --add ..." command of a file, continuation lines joined, runs of spaces made one. */
     private static List<String> aclCommands(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8).replaceAll("\\\\\\R\\s*", " ");
@@ -127,7 +206,17 @@ class DockerComposeTest {
         return commands;
     }
 
-    /** What {@code docker-compose config} prints for the file (with the given options before "config"), or a failure. */
+    private static Map<String, String> loadProperties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key)));
+        return settings;
+    }
+
+    /** What {@code docker-compose [options] config} prints for the file; a failure if Compose rejects it. */
     private static String composeConfig(String... options) throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(COMPOSE_FILE), () -> "no " + COMPOSE_FILE.toAbsolutePath());
         Assumptions.assumeTrue(onPath(COMPOSE_COMMAND), COMPOSE_COMMAND + " is not on the PATH;"
