@@ -6,7 +6,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.DispatchRate;
 import io.queueview.store.FilterField;
 import io.queueview.store.QueueDepth;
-import io.queueview.store.QueueRead;
+import io.queueview.store.LockedQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,7 +18,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * Answers list and position calls from the queues in memory ({@link QueueRead}, under the queue's read lock), walking only what the answer
+ * Answers list and position calls from the queues in memory ({@link LockedQueue}, under the queue's read lock), walking only what the answer
  * needs: the whole queue from an offset skips priorities and rank_stamp blocks by their counts; a filtered page
  * walks the index of its most selective indexed filter, or the queue itself when it filters only by common
  * values; a total is read where one filter is indexed or counted, or an indexed one and a counted one, and counted
@@ -101,7 +101,7 @@ public final class QueueReader {
     }
 
     /** Runs a query on the queue in memory under its read lock. */
-    private <T> T read(QueueId queue, Function<QueueRead, T> query) {
+    private <T> T read(QueueId queue, Function<LockedQueue, T> query) {
         QueuePartition partition = stores.partitionOf(queue);
         try {
             return partition.views().read(queue, query);
@@ -112,7 +112,7 @@ public final class QueueReader {
         }
     }
 
-    private static Page page(QueueRead queue, ListQuery query, long now) {
+    private static Page page(LockedQueue queue, ListQuery query, long now) {
         Map<FilterField, Object> filters = query.filters().byField();
         OrderKey after = query.after();
         if (filters.isEmpty()) {
@@ -142,7 +142,7 @@ public final class QueueReader {
      */
     private record Plan(FilterField driving, Object value, Filters check, OptionalLong total) {
 
-        static Plan of(QueueRead queue, Filters asked, Map<FilterField, Object> filters) {
+        static Plan of(LockedQueue queue, Filters asked, Map<FilterField, Object> filters) {
             FilterField driving = null;
             long drivingCount = Long.MAX_VALUE;
             for (Map.Entry<FilterField, Object> filter : filters.entrySet()) {
@@ -176,7 +176,7 @@ public final class QueueReader {
         }
 
         /** The queue, or the index of the driving value, in queue order: from the head, or strictly after a place. */
-        Iterator<Entry> walk(QueueRead queue, OrderKey after) {
+        Iterator<Entry> walk(LockedQueue queue, OrderKey after) {
             if (driving == null) {
                 return after == null ? queue.from(0) : queue.after(after);
             }
@@ -243,7 +243,7 @@ public final class QueueReader {
      * The estimated waits of a page of the whole queue, whose entries have consecutive positions: from the offset's,
      * or the first entry's after a page token. None when the queue has no pace.
      */
-    private static List<WaitEstimate> waits(QueueRead queue, ListQuery query, List<Entry> page, long now) {
+    private static List<WaitEstimate> waits(LockedQueue queue, ListQuery query, List<Entry> page, long now) {
         DispatchRate pace = queue.pace(now);
         if (pace == null || page.isEmpty()) {
             return List.of();

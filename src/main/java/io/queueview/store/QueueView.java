@@ -21,11 +21,11 @@ import java.util.function.Function;
  * block, so that an offset or a position skips whole blocks and walks at most one.
  * <p>
  * Written by the stream thread that owns the queue's partition, read by HTTP threads: writes take the write lock;
- * other threads reach the reads only through a {@link QueueRead}, which exists only while {@link #read} holds the
+ * other threads reach the reads only through a {@link LockedQueue}, which exists only while {@link #read} holds the
  * read lock, so a page and its total come from one state. The stream thread reads neighbours for moves
  * ({@link QueueOrder}) without the lock: nobody else writes.
  */
-public final class QueueView implements QueueOrder {
+final class QueueView implements QueueOrder {
 
     /** Width of a rank_stamp block in the counts: 2^16 ms, about a minute of enqueues. */
     static final int BLOCK_BITS = 16;
@@ -125,13 +125,13 @@ public final class QueueView implements QueueOrder {
     // ---- reads ----
 
     /**
-     * Runs a query under the read lock: whatever it reads of this view is of one moment. The {@link QueueRead} it
+     * Runs a query under the read lock: whatever it reads of this view is of one moment. The {@link LockedQueue} it
      * gets is closed when it returns, so nothing live (an iterator, say) outlives the lock. The queue's dispatches
      * (null when not watched) come along: they are immutable, read as they were when the query began.
      */
-    <T> T read(Dispatches dispatches, Function<QueueRead, T> query) {
+    <T> T read(Dispatches dispatches, Function<LockedQueue, T> query) {
         lock.readLock().lock();
-        QueueRead read = new QueueRead(this, dispatches);
+        LockedQueue read = new LockedQueue(this, dispatches);
         try {
             return query.apply(read);
         } finally {

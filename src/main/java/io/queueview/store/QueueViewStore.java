@@ -70,7 +70,7 @@ public final class QueueViewStore implements StateStore {
     private static final long NOTHING_APPLIED = Long.MIN_VALUE;
     private final QueueViews readOnly = new QueueViews() {
         @Override
-        public <T> T read(QueueId queue, Function<QueueRead, T> query) {
+        public <T> T read(QueueId queue, Function<LockedQueue, T> query) {
             return QueueViewStore.this.read(queue, query);
         }
 
@@ -143,13 +143,13 @@ public final class QueueViewStore implements StateStore {
     // ---- writes: the projector ----
 
     /** Queues the entry in place of the one with its id, if any; returns the one replaced, or null. */
-    public QueuedEntry put(QueuedEntry queued) {
+    QueuedEntry put(QueuedEntry queued) {
         QueueView view = views.computeIfAbsent(queued.entry().queue(), QueueView::new);
         return view.put(new QueuedEntry(texts.shared(queued.entry(), view.queue()), queued.version()));
     }
 
     /** Takes an entry out; returns it, or null when it is not queued. */
-    public QueuedEntry remove(QueueId queue, long id) {
+    QueuedEntry remove(QueueId queue, long id) {
         QueueView view = views.get(queue);
         if (view == null) {
             return null;
@@ -162,21 +162,21 @@ public final class QueueViewStore implements StateStore {
     }
 
     /** The queue's dispatches as the counters store now holds them. */
-    public void putDispatches(QueueId queue, Dispatches recent) {
+    void putDispatches(QueueId queue, Dispatches recent) {
         dispatches.put(queue, recent);
     }
 
     /** The projector has applied a record of this timestamp (epoch ms): what the view reflects now. */
-    public void applied(long timestamp) {
+    void applied(long timestamp) {
         appliedUntil = timestamp;
     }
 
     /** The projector has put every stored entry of the partition back: queries may read it now. */
-    public void markComplete() {
+    void markComplete() {
         complete = true;
     }
 
-    public void clear() {
+    void clear() {
         complete = false;
         appliedUntil = NOTHING_APPLIED;
         views.clear();
@@ -187,19 +187,19 @@ public final class QueueViewStore implements StateStore {
     // ---- reads: the stream thread ----
 
     /** The queue's view, or null when nothing is queued there; for the stream thread, which alone writes it. */
-    public QueueView view(QueueId queue) {
+    QueueView view(QueueId queue) {
         checkOpen();
         return views.get(queue);
     }
 
     /** The queue's dispatches, or null when it is not watched yet; for the stream thread. */
-    public Dispatches dispatches(QueueId queue) {
+    Dispatches dispatches(QueueId queue) {
         checkOpen();
         return dispatches.get(queue);
     }
 
     /** The queued entry, or null; for the stream thread. */
-    public QueuedEntry get(QueueId queue, long id) {
+    QueuedEntry get(QueueId queue, long id) {
         QueueView view = view(queue);
         return view == null ? null : view.get(id);
     }
@@ -211,7 +211,7 @@ public final class QueueViewStore implements StateStore {
         return readOnly;
     }
 
-    private <T> T read(QueueId queue, Function<QueueRead, T> query) {
+    private <T> T read(QueueId queue, Function<LockedQueue, T> query) {
         checkOpen();
         if (!complete) {
             throw new InvalidStateStoreException("the view of this partition is being rebuilt");

@@ -15,11 +15,11 @@ public interface QueueViews {
 
     /**
      * Runs a query on one queue (an empty one when nothing is queued there) under the queue's read lock; the
-     * {@link QueueRead} is valid only until the query returns.
+     * {@link LockedQueue} is valid only until the query returns.
      *
      * @throws InvalidStateStoreException when the store is closed: its partition is moving to another instance
      */
-    <T> T read(QueueId queue, Function<QueueRead, T> query);
+    <T> T read(QueueId queue, Function<LockedQueue, T> query);
 
     /** How much each non-empty queue of the partition holds (nothing while the view is rebuilt): for metrics. */
     Map<QueueId, QueueDepth> depths();

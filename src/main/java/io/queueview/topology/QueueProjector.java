@@ -15,6 +15,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.MoveRule;
 import io.queueview.store.QueueCounters;
 import io.queueview.store.QueueKeys;
+import io.queueview.store.QueueState;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueuedEntry;
 import io.queueview.store.RemovalMarker;

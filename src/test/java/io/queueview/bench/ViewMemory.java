@@ -2,7 +2,7 @@ package io.queueview.bench;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
-import io.queueview.store.QueueViewStore;
+import io.queueview.store.ViewFill;
 import io.queueview.store.QueuedEntry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The heap the queues in memory take: the benchmark's data set put into one {@link QueueViewStore}, each entry
+ * The heap the queues in memory take: the benchmark's data set put into one view ({@link ViewFill}), each entry
  * decoded from its stored bytes as a task's start does (so its texts are fresh copies, as in the service), and the
  * heap measured after a full collection before and after. The command is in README "Benchmarks".
  */
@@ -28,11 +28,11 @@ public final class ViewMemory {
             stored.add(new QueuedEntry(entry, entry.id()).toBytes());
         }
         long before = usedAfterCollection(); // the data set in both measurements: the difference is the view
-        QueueViewStore view = QueueViewStore.builder("memory").build();
+        ViewFill view = new ViewFill();
         long queued = 0;
         long started = System.nanoTime();
         for (int i = 0; i < stored.size(); i++) {
-            if (view.put(QueuedEntry.fromBytes(queues.get(i), stored.get(i))) == null) {
+            if (view.put(QueuedEntry.fromBytes(queues.get(i), stored.get(i)))) {
                 queued++;
             }
         }

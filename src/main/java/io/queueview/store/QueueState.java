@@ -1,14 +1,8 @@
-package io.queueview.topology;
+package io.queueview.store;
 
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
-import io.queueview.store.Dispatches;
-import io.queueview.store.QueueCounters;
-import io.queueview.store.QueueKeys;
-import io.queueview.store.QueueStores;
-import io.queueview.store.QueueView;
-import io.queueview.store.QueueViewStore;
-import io.queueview.store.QueuedEntry;
+import io.queueview.queue.QueueOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,15 +16,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The projector's view of its stores: an entry is written to the entries store (one logged write, keyed by queue
  * and id) and to the view in memory at once, so the two never disagree, and likewise a queue's dispatches to the
- * counters store and the view; {@link #rebuildView} puts both back into memory when a task starts.
+ * counters store and the view; {@link #rebuildView} puts both back into memory when a task starts. The one writer of
+ * the view (the stream thread of its task): the view's mutators are package-private, and readers get only
+ * {@link QueueViews}.
  */
-final class QueueState {
+public final class QueueState {
 
     private final KeyValueStore<Bytes, byte[]> entries;
     private final QueueViewStore view;
     private final KeyValueStore<Bytes, byte[]> counters;
 
-    QueueState(ProcessorContext<?, ?> context) {
+    public QueueState(ProcessorContext<?, ?> context) {
         entries = context.getStateStore(QueueStores.ENTRIES);
         view = context.getStateStore(QueueStores.VIEW);
         counters = context.getStateStore(QueueStores.COUNTERS);
@@ -41,7 +37,7 @@ final class QueueState {
      * queue's entries are put in queue order: the store holds them by id, and random inserts into a big queue's
      * tree cost three times as much (cache misses all the way down).
      */
-    long rebuildView() {
+    public long rebuildView() {
         view.clear();
         long read = 0;
         try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
@@ -79,34 +75,34 @@ final class QueueState {
     }
 
     /** The view now reflects every record up to one of this timestamp. */
-    void applied(long timestamp) {
+    public void applied(long timestamp) {
         view.applied(timestamp);
     }
 
     /** Empties the view in memory; it refuses reads until it is rebuilt. */
-    void dropView() {
+    public void dropView() {
         view.clear();
     }
 
     /** The queued entry with its version, or null when it is not queued. */
-    QueuedEntry get(QueueId queue, long id) {
+    public QueuedEntry get(QueueId queue, long id) {
         return view.get(queue, id);
     }
 
-    /** The queue in memory, or null when it is empty; for reading neighbours. */
-    QueueView queue(QueueId queue) {
+    /** The queue's order in memory, or null when it is empty; for reading neighbours. */
+    public QueueOrder queue(QueueId queue) {
         return view.view(queue);
     }
 
     /** Queues the entry with the version the view holds for it, in place of the one with its id, if any. */
-    void put(Entry entry, Long version) {
+    public void put(Entry entry, Long version) {
         QueuedEntry queued = new QueuedEntry(entry, version);
         entries.put(Bytes.wrap(QueueKeys.entry(entry.queue(), entry.id())), queued.toBytes());
         view.put(queued);
     }
 
     /** Takes a queued entry out; returns it. */
-    Entry remove(QueueId queue, long id) {
+    public Entry remove(QueueId queue, long id) {
         entries.put(Bytes.wrap(QueueKeys.entry(queue, id)), null); // a delete, without reading the old value
         return view.remove(queue, id).entry();
     }
@@ -115,18 +111,18 @@ final class QueueState {
      * An event of the queue, at this record time: from here on its dispatches are counted. Once per queue (or per
      * queue last written before dispatches were kept): afterwards the view has them.
      */
-    void watch(QueueId queue, long at) {
+    public void watch(QueueId queue, long at) {
         if (view.dispatches(queue) == null) {
             count(queue, counters -> counters.watchedFrom(at));
         }
     }
 
     /** A removal with reason DISPATCHED at this record time, in the same transaction as the removal. */
-    void dispatched(QueueId queue, long at) {
+    public void dispatched(QueueId queue, long at) {
         count(queue, counters -> counters.plusDispatch(at));
     }
 
-    void count(QueueId queue, UnaryOperator<QueueCounters> change) {
+    public void count(QueueId queue, UnaryOperator<QueueCounters> change) {
         Bytes key = Bytes.wrap(QueueKeys.queue(queue));
         QueueCounters changed = change.apply(QueueCounters.fromBytes(counters.get(key)));
         counters.put(key, changed.toBytes());

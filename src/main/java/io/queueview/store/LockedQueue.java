@@ -11,13 +11,13 @@ import java.util.OptionalLong;
  * ({@link QueueViews#read}). It is closed when the query returns: any later use — of it or of an iterator it gave
  * out — throws, so a query must materialize its answer (a page, a position) before it returns.
  */
-public final class QueueRead {
+public final class LockedQueue {
 
     private final QueueView view;
     private final Dispatches dispatches;
     private boolean open = true;
 
-    QueueRead(QueueView view, Dispatches dispatches) {
+    LockedQueue(QueueView view, Dispatches dispatches) {
         this.view = view;
         this.dispatches = dispatches;
     }
