@@ -49,6 +49,12 @@ final class StartingStores implements LocalStores {
     }
 
     @Override
+    public long lag(int partition) {
+        LocalStores stores = attached.get();
+        return stores == null ? -1 : stores.lag(partition);
+    }
+
+    @Override
     public ClusterState cluster() {
         LocalStores stores = attached.get();
         return stores == null ? LocalStores.super.cluster() : stores.cluster();

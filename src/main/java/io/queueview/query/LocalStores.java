@@ -29,10 +29,11 @@ public interface LocalStores {
         return Map.of();
     }
 
-    /** Records of a partition's input not yet applied here, as last seen; -1 when not known. */
-    default long lag(int partition) {
-        return 0;
-    }
+    /**
+     * Records of a partition's input not yet applied here, as last seen; -1 when not known. No default: a wrapper
+     * that forgot to pass it on answered 0 for ever.
+     */
+    long lag(int partition);
 
     /** The instances this one knows and the partitions each holds; a lone instance by default. */
     default ClusterState cluster() {

@@ -54,6 +54,11 @@ class ConcurrentReadsTest {
                 }
 
                 @Override
+                public long lag(int partition) {
+                    return 0;
+                }
+
+                @Override
                 public QueuePartition partitionOf(QueueId queue) {
                     return new QueuePartition(0, views);
                 }

@@ -60,6 +60,7 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
     private final TestOutputTopic<byte[], byte[]> changes;
     private final TestOutputTopic<byte[], byte[]> audit;
     private final List<RefusedWrite> refused = new CopyOnWriteArrayList<>();
+    private volatile long lag;
 
     public ProjectorDriver(Path dataDir) {
         this(TestSettings.in(dataDir));
@@ -198,6 +199,17 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
     @Override
     public boolean ready() {
         return true;
+    }
+
+    /** As Kafka Streams would say it: records of the partition's input not yet applied (set by a test). */
+    @Override
+    public long lag(int partition) {
+        return lag;
+    }
+
+    /** What {@link #lag} says from now on (the driver applies every record it is given before returning). */
+    public void reportLag(long records) {
+        lag = records;
     }
 
     @Override

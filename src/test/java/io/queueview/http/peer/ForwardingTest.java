@@ -140,6 +140,11 @@ class ForwardingTest {
             }
 
             @Override
+            public long lag(int partition) {
+                return 0;
+            }
+
+            @Override
             public QueuePartition partitionOf(QueueId queue) {
                 InstanceAddress address = new InstanceAddress("127.0.0.1", port.getAsInt());
                 throw new OwnedElsewhere(address, "queue " + queue + " is owned by instance " + address);
