@@ -1,15 +1,7 @@
 package io.queueview.app;
 
-import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
-import static org.apache.kafka.common.acl.AclOperation.CREATE;
+import static io.queueview.testing.SecuredBroker.SCRAM_PASSWORD;
 import static org.apache.kafka.common.acl.AclOperation.DELETE;
-import static org.apache.kafka.common.acl.AclOperation.READ;
-import static org.apache.kafka.common.acl.AclOperation.WRITE;
-import static org.apache.kafka.common.resource.PatternType.LITERAL;
-import static org.apache.kafka.common.resource.PatternType.PREFIXED;
-import static org.apache.kafka.common.resource.ResourceType.GROUP;
-import static org.apache.kafka.common.resource.ResourceType.TOPIC;
-import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.queueview.testing.Await;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.SecuredBroker;
+import io.queueview.testing.SecuredBroker.WayIn;
 import io.queueview.testing.ServiceInstance;
 import io.queueview.testing.TestCertificates;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -56,9 +52,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecuredKafkaIT {
 
-    private static final String SCRAM_USER = "queueview";
-    private static final String SCRAM_PASSWORD = "scram-secret-7f3a";
-    private static final String TLS_USER = "queueview-tls";
     private static final Duration START = Duration.ofSeconds(90);
 
     @TempDir
@@ -68,7 +61,6 @@ class SecuredKafkaIT {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = SecuredBroker.start(folder.resolve("broker"));
-        broker.addScramUser(SCRAM_USER, SCRAM_PASSWORD);
     }
 
     @AfterAll
@@ -78,66 +70,35 @@ class SecuredKafkaIT {
         }
     }
 
-    /**
-     * The ACLs docs/kafka-security.md lists, for a principal and one group of settings: queueview creates its five
-     * topics when missing, Kafka Streams its internal topics (prefixed by the application id). READ, WRITE and
-     * CREATE imply DESCRIBE; DELETE lets Kafka Streams purge its repartition topics. With the streams rebalance
-     * protocol queueview also sets the group's configs (session, heartbeat, standbys): ALTER_CONFIGS on the group.
-     */
-    static List<AclBinding> documentedAcls(String principal, Map<String, String> env) {
-        String applicationId = env.get("QUEUEVIEW_APPLICATION_ID");
-        List<AclBinding> acls = new ArrayList<>();
-        acls.addAll(SecuredBroker.allow(principal, TOPIC, env.get("QUEUEVIEW_EVENTS_TOPIC"), LITERAL, CREATE, READ));
-        for (String readAndWritten : List.of(env.get("QUEUEVIEW_COMMANDS_TOPIC"), env.get("QUEUEVIEW_CHANGES_TOPIC"))) {
-            acls.addAll(SecuredBroker.allow(principal, TOPIC, readAndWritten, LITERAL, CREATE, READ, WRITE));
-        }
-        for (String written : List.of(env.get("QUEUEVIEW_AUDIT_TOPIC"), env.get("QUEUEVIEW_DLQ_TOPIC"))) {
-            acls.addAll(SecuredBroker.allow(principal, TOPIC, written, LITERAL, CREATE, WRITE));
-        }
-        acls.addAll(SecuredBroker.allow(principal, TOPIC, applicationId + "-", PREFIXED, CREATE, READ, WRITE, DELETE));
-        acls.addAll(SecuredBroker.allow(principal, GROUP, applicationId, LITERAL, READ));
-        if ("streams".equals(env.get("QUEUEVIEW_GROUP_PROTOCOL"))) {
-            acls.addAll(SecuredBroker.allow(principal, GROUP, applicationId, LITERAL, ALTER_CONFIGS));
-        }
-        acls.addAll(SecuredBroker.allow(principal, TRANSACTIONAL_ID, applicationId + "-", PREFIXED, WRITE));
-        return acls;
-    }
-
-    static Stream<Arguments> waysIn() {
-        return Stream.of(
-                Arguments.of("SASL_SSL, SCRAM-SHA-512", "User:" + SCRAM_USER),
-                Arguments.of("SASL_SSL, PLAIN", "User:" + SecuredBroker.PLAIN_USER),
-                Arguments.of("SSL with a client certificate", "User:" + TLS_USER));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("waysIn")
-    void listsMovesAndPublishesWithExactlyTheDocumentedAcls(String wayIn, String principal) throws Exception {
-        listsMovesAndPublishes(group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD), principal);
+    @EnumSource(WayIn.class)
+    void listsMovesAndPublishesWithExactlyTheDocumentedAcls(WayIn wayIn) throws Exception {
+        listsMovesAndPublishes(broker.group(groupFolder(wayIn.toString()), 2, wayIn), wayIn);
     }
 
     /** KIP-1071's protocol: the broker assigns the tasks and creates the internal topics, on the member's rights. */
     @Test
     void theStreamsRebalanceProtocolWorksWithTheDocumentedAclsAndAlterConfigsOnTheGroup() throws Exception {
-        String wayIn = "SASL_SSL, SCRAM-SHA-512";
-        listsMovesAndPublishes(group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD, "QUEUEVIEW_GROUP_PROTOCOL", "streams"),
-                "User:" + SCRAM_USER);
+        listsMovesAndPublishes(streamsProtocolGroup("streams protocol"), WayIn.SCRAM);
     }
 
     @Test
     void theStreamsRebalanceProtocolWithoutAlterConfigsOnTheGroupStopsTheStartNamingIt() throws Exception {
-        String wayIn = "SASL_SSL, SCRAM-SHA-512";
-        String principal = "User:" + SCRAM_USER;
-        ServiceInstance.Group group = group(wayIn, clientConfig(wayIn), SCRAM_PASSWORD,
-                "QUEUEVIEW_GROUP_PROTOCOL", "streams");
-        broker.setAcls(principal, documentedAcls(principal, group.env()).stream()
-                .filter(acl -> acl.entry().operation() != ALTER_CONFIGS).toList());
+        ServiceInstance.Group group = streamsProtocolGroup("streams protocol, no ALTER_CONFIGS");
+        String principal = WayIn.SCRAM.principal();
+        broker.setAcls(principal, SecuredBroker.documentedAcls(principal, group.env()).stream()
+                .filter(acl -> acl.entry().operation() != AclOperation.ALTER_CONFIGS).toList());
         assertStartFails(group.instance("no-alter-configs"), 1,
                 "queueview needs ALTER_CONFIGS on GROUP '" + group.env().get("QUEUEVIEW_APPLICATION_ID") + "'");
     }
 
-    private static void listsMovesAndPublishes(ServiceInstance.Group group, String principal) throws Exception {
-        broker.setAcls(principal, documentedAcls(principal, group.env()));
+    private static ServiceInstance.Group streamsProtocolGroup(String label) throws Exception {
+        return broker.group(groupFolder(label), 2, WayIn.SCRAM, broker.clientConfig(WayIn.SCRAM), SCRAM_PASSWORD,
+                "QUEUEVIEW_GROUP_PROTOCOL", "streams");
+    }
+
+    private static void listsMovesAndPublishes(ServiceInstance.Group group, WayIn wayIn) throws Exception {
+        broker.grantDocumentedAcls(wayIn, group);
         ServiceInstance instance = group.instance("secured").start();
         try {
             instance.awaitReady(START);
@@ -161,7 +122,7 @@ class SecuredKafkaIT {
 
     /** Each documented ACL but DELETE (its absence only stops the repartition topics' purging, every 30 s). */
     static Stream<Arguments> eachAclLeftOut() {
-        List<AclBinding> acls = documentedAcls("User:x", Map.of("QUEUEVIEW_APPLICATION_ID", "a",
+        List<AclBinding> acls = SecuredBroker.documentedAcls("User:x", Map.of("QUEUEVIEW_APPLICATION_ID", "a",
                 "QUEUEVIEW_EVENTS_TOPIC", "e", "QUEUEVIEW_COMMANDS_TOPIC", "c", "QUEUEVIEW_CHANGES_TOPIC", "h",
                 "QUEUEVIEW_AUDIT_TOPIC", "u", "QUEUEVIEW_DLQ_TOPIC", "d"));
         return Stream.iterate(0, i -> i + 1).limit(acls.size())
@@ -178,9 +139,9 @@ class SecuredKafkaIT {
     @ParameterizedTest(name = "without {1}")
     @MethodSource("eachAclLeftOut")
     void withoutAnyOneDocumentedAclTheStartOrTheFirstWriteFailsNamingIt(int leftOut, String what) throws Exception {
-        String principal = "User:" + SCRAM_USER;
-        ServiceInstance.Group group = group("acl " + leftOut, clientConfig("SASL_SSL, SCRAM-SHA-512"), SCRAM_PASSWORD);
-        List<AclBinding> acls = new ArrayList<>(documentedAcls(principal, group.env()));
+        String principal = WayIn.SCRAM.principal();
+        ServiceInstance.Group group = broker.group(groupFolder("acl " + leftOut), 2, WayIn.SCRAM);
+        List<AclBinding> acls = new ArrayList<>(SecuredBroker.documentedAcls(principal, group.env()));
         String resource = acls.remove(leftOut).pattern().name();
         broker.setAcls(principal, acls);
         ServiceInstance instance = group.instance("acl-" + leftOut).start();
@@ -236,11 +197,10 @@ class SecuredKafkaIT {
         for (int round = 0; round < 2; round++) {
             for (boolean overSasl : List.of(false, true)) {
                 ServiceInstance.Group group = overSasl
-                        ? group("SASL_SSL, SCRAM-SHA-512", clientConfig("SASL_SSL, SCRAM-SHA-512"), SCRAM_PASSWORD)
-                        : ServiceInstance.Group.create(Files.createDirectories(folder.resolve("plain-" + round)), 2,
-                                "QUEUEVIEW_KAFKA_BOOTSTRAP", broker.adminBootstrap());
+                        ? broker.group(groupFolder(WayIn.SCRAM.toString()), 2, WayIn.SCRAM)
+                        : ServiceInstance.Group.on(broker.adminBootstrap(), groupFolder("plain-" + round), 2);
                 if (overSasl) {
-                    broker.setAcls("User:" + SCRAM_USER, documentedAcls("User:" + SCRAM_USER, group.env()));
+                    broker.grantDocumentedAcls(WayIn.SCRAM, group);
                 }
                 ServiceInstance instance = group.instance(overSasl ? "timed-sasl" : "timed-plain");
                 long started = System.nanoTime();
@@ -266,33 +226,35 @@ class SecuredKafkaIT {
 
     @Test
     void aWrongPasswordStopsTheStartWithOneLineSayingTheCredentialsWereRefused() throws Exception {
-        ServiceInstance.Group group = group("wrong password", clientConfig("SASL_SSL, SCRAM-SHA-512"),
-                "not-the-password");
+        ServiceInstance.Group group = broker.group(groupFolder("wrong password"), 2, WayIn.SCRAM,
+                broker.clientConfig(WayIn.SCRAM), "not-the-password");
         assertStartFails(group.instance("wrong-password"), 1, "the cluster refused queueview's credentials");
     }
 
     @Test
     void aBrokerCertificateFromAnotherCaStopsTheStartSayingSo() throws Exception {
         TestCertificates other = TestCertificates.createIn(folder.resolve("other-ca"));
-        String config = clientConfig("SASL_SSL, SCRAM-SHA-512")
+        String config = broker.clientConfig(WayIn.SCRAM)
                 .replace(broker.certificates().truststore().toString(), other.truststore().toString());
-        assertStartFails(group("untrusted", config, SCRAM_PASSWORD).instance("untrusted"), 1,
+        assertStartFails(broker.group(groupFolder("untrusted"), 2, WayIn.SCRAM, config, SCRAM_PASSWORD)
+                .instance("untrusted"), 1,
                 "the TLS handshake failed");
     }
 
     @Test
     void anExpiredClientCertificateStopsTheStartSayingTheHandshakeFailed() throws Exception {
         Path expired = broker.certificates().keystore("queueview-expired", "-3d", 1);
-        String config = clientConfig("SSL with a client certificate")
+        String config = broker.clientConfig(WayIn.CLIENT_CERTIFICATE)
                 .replaceAll("ssl.keystore.location=.*", "ssl.keystore.location=" + expired);
-        assertStartFails(group("SSL with a client certificate", config, SCRAM_PASSWORD).instance("expired"), 1,
-                "the TLS handshake failed");
+        assertStartFails(broker.group(groupFolder("expired"), 2, WayIn.CLIENT_CERTIFICATE, config, SCRAM_PASSWORD)
+                .instance("expired"), 1, "the TLS handshake failed");
     }
 
     @Test
     void aSettingQueueviewOwnsIsRefusedNamingTheKey() throws Exception {
-        String config = clientConfig("SASL_SSL, SCRAM-SHA-512") + "application.id=mine\n";
-        assertStartFails(group("owned key", config, SCRAM_PASSWORD).instance("owned"), 2,
+        String config = broker.clientConfig(WayIn.SCRAM) + "application.id=mine\n";
+        assertStartFails(broker.group(groupFolder("owned key"), 2, WayIn.SCRAM, config, SCRAM_PASSWORD)
+                .instance("owned"), 2,
                 "it sets application.id, which queueview sets itself (from QUEUEVIEW_APPLICATION_ID)");
     }
 
@@ -312,57 +274,10 @@ class SecuredKafkaIT {
         }
     }
 
-    /** The client properties file for a way in, the Kafka tools' --command-config format. */
-    private static String clientConfig(String wayIn) {
-        String trust = "ssl.truststore.type=PKCS12\nssl.truststore.location=" + broker.certificates().truststore()
-                + "\nssl.truststore.password=" + TestCertificates.PASSWORD + "\n";
-        return switch (wayIn) {
-            case "SASL_SSL, SCRAM-SHA-512" -> trust + """
-                    security.protocol=SASL_SSL
-                    sasl.mechanism=SCRAM-SHA-512
-                    config.providers=env
-                    config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
-                    sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \
-                    username="%s" password="${env:QV_KAFKA_PASSWORD}";
-                    """.formatted(SCRAM_USER);
-            case "SASL_SSL, PLAIN" -> trust + """
-                    security.protocol=SASL_SSL
-                    sasl.mechanism=PLAIN
-                    sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \
-                    username="%s" password="%s";
-                    """.formatted(SecuredBroker.PLAIN_USER, SecuredBroker.PLAIN_PASSWORD);
-            case "SSL with a client certificate" -> trust + """
-                    security.protocol=SSL
-                    ssl.keystore.type=PKCS12
-                    ssl.keystore.location=%s
-                    ssl.keystore.password=%s
-                    ssl.key.password=%s
-                    """.formatted(keystore(TLS_USER), TestCertificates.PASSWORD, TestCertificates.PASSWORD);
-            default -> throw new IllegalArgumentException(wayIn);
-        };
-    }
-
-    private static Path keystore(String commonName) {
-        try {
-            return broker.certificates().keystore(commonName);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Instances connecting one way in, with this password in the environment variable the file names. */
-    private static ServiceInstance.Group group(String wayIn, String clientConfig, String password, String... more)
-            throws Exception {
-        Path groupFolder = Files.createDirectories(folder.resolve(wayIn.replaceAll("[^a-zA-Z0-9]+", "-")
-                + "-" + System.nanoTime()));
-        Path config = Files.writeString(groupFolder.resolve("kafka-client.properties"), clientConfig);
-        String bootstrap = wayIn.startsWith("SSL") ? broker.mtlsBootstrap() : broker.saslSslBootstrap();
-        List<String> env = new ArrayList<>(List.of(
-                "QUEUEVIEW_KAFKA_BOOTSTRAP", bootstrap,
-                "QUEUEVIEW_KAFKA_CONFIG", config.toString(),
-                "QV_KAFKA_PASSWORD", password));
-        env.addAll(List.of(more));
-        return ServiceInstance.Group.create(groupFolder, 2, env.toArray(String[]::new));
+    /** A folder of its own for a group, named after what it tries. */
+    private static Path groupFolder(String label) throws IOException {
+        return Files.createDirectories(folder.resolve(label.replaceAll("[^a-zA-Z0-9]+", "-") + "-"
+                + System.nanoTime()));
     }
 
     private static void produce(String topic, List<EventJson> events) {

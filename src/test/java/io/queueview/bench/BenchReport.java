@@ -2,6 +2,7 @@ package io.queueview.bench;
 
 import io.queueview.testing.SingleProcessCrashes;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -143,6 +144,52 @@ final class BenchReport {
         out.append(String.format("| answers other than 200 | %s | %s | |%n", figures.get("http_errors"),
                 figures.get("https_errors")));
         return out.toString();
+    }
+
+    /**
+     * The secured-broker freshness section: queueview's clients over PLAINTEXT and over SASL_SSL, same broker, same
+     * run; a caption line, then the table.
+     */
+    @SuppressWarnings("unchecked")
+    static String secured(Map<String, Object> figures) {
+        Map<String, Object> plain = (Map<String, Object>) figures.get("plaintext");
+        Map<String, Object> sasl = (Map<String, Object>) figures.get("sasl_ssl");
+        List<Map<String, Object>> rounds = (List<Map<String, Object>>) figures.get("rounds");
+        StringBuilder out = new StringBuilder(String.format("Freshness at %,d events/s on one secured broker, same run: "
+                + "queueview (its own process) over the PLAINTEXT listener and over the SASL_SSL one (SCRAM-SHA-512, the "
+                + "documented ACLs), %d rounds in the order %s, %s s measured each, each way's samples pooled. The load "
+                + "driver's producer goes through PLAINTEXT in every round: what differs is queueview's own clients over "
+                + "TLS + SASL.%n%n", (Integer) figures.get("events_per_s"), rounds.size(),
+                String.join(", ", rounds.stream().map(round -> (String) round.get("way")).toList()),
+                figures.get("seconds_per_round")));
+        out.append("| freshness, produce -> visible | PLAINTEXT | SASL_SSL (SCRAM-SHA-512) | SASL_SSL / PLAINTEXT |\n"
+                + "|---|---:|---:|---:|\n");
+        out.append(String.format("| samples | %s | %s | |%n", plain.get("samples"), sasl.get("samples")));
+        ratioRow(out, "p50 (ms)", plain.get("p50_ms"), sasl.get("p50_ms"));
+        ratioRow(out, "p99 (ms)", plain.get("p99_ms"), sasl.get("p99_ms"));
+        ratioRow(out, "max (ms)", plain.get("max_ms"), sasl.get("max_ms"));
+        ratioRow(out, "caught up after the last event (ms, the slower round)", plain.get("caught_up_ms"),
+                sasl.get("caught_up_ms"));
+        ratioRow(out, "queueview CPU (share of a core, mean of the rounds)", plain.get("cpu_share"),
+                sasl.get("cpu_share"));
+        out.append(String.format("| each round, in run order: p50 / p99 (ms) | %s | %s | |%n",
+                eachRound(rounds, "PLAINTEXT"), eachRound(rounds, "SASL_SSL")));
+        return out.toString();
+    }
+
+    private static void ratioRow(StringBuilder out, String name, Object plain, Object sasl) {
+        out.append(String.format("| %s | %s | %s | %.2f |%n", name, plain, sasl,
+                ((Number) sasl).doubleValue() / ((Number) plain).doubleValue()));
+    }
+
+    private static String eachRound(List<Map<String, Object>> rounds, String way) {
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < rounds.size(); i++) {
+            if (rounds.get(i).get("way").equals(way)) {
+                cells.add("#" + (i + 1) + " " + rounds.get(i).get("p50_ms") + " / " + rounds.get(i).get("p99_ms"));
+            }
+        }
+        return String.join(", ", cells);
     }
 
     /** The crash section: the single process with its embedded broker, kill -9 and restart while events flow. */

@@ -92,7 +92,8 @@ public final class Benchmark {
         Options options = Options.full(work);
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
         // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
-        // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only
+        // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only,
+        // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -126,6 +127,14 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.equals("--secured-only")) { // freshness at 1,000 events/s, PLAINTEXT vs SASL_SSL, one broker
+                try {
+                    System.out.println(BenchReport.secured(SecuredFreshness.measure(work, Duration.ofSeconds(15),
+                            Duration.ofSeconds(30), System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.startsWith("--crash-only")) { // --crash-only[=N]: N kill -9 restarts (20) of the single process
                 int crashes = arg.contains("=") ? Integer.parseInt(arg.substring(arg.indexOf('=') + 1)) : 20;
                 try {
@@ -146,7 +155,7 @@ public final class Benchmark {
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
                         + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N], --https-only");
+                        + " --crash-only[=N], --https-only, --secured-only");
             }
         }
         try {

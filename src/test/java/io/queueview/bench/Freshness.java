@@ -36,6 +36,43 @@ final class Freshness {
 
     record Rate(int eventsPerSecond, long samples, double p50Ms, double p99Ms, double maxMs, double caughtUpMs,
                 double cpuShare) {
+
+        /** The figures as the benchmark's JSON has them. */
+        Map<String, Object> figures() {
+            return Map.of("events_per_s", eventsPerSecond, "samples", samples, "p50_ms", round(p50Ms, 1),
+                    "p99_ms", round(p99Ms, 1), "max_ms", round(maxMs, 1), "caught_up_ms", round(caughtUpMs, 0),
+                    "cpu_share", round(cpuShare, 3));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d events/s: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f ms; caught up %.0f ms "
+                    + "after the last; queueview's CPU %.0f %% of a core", eventsPerSecond, samples, p50Ms, p99Ms, maxMs,
+                    caughtUpMs, 100 * cpuShare);
+        }
+    }
+
+    /** Every event's time from its send to the answer that first showed it, at one rate, and what went with it. */
+    record Measurement(int eventsPerSecond, long[] latencyNanos, double caughtUpMs, double cpuShare) {
+
+        /** Several measurements at one rate as one: every sample, the longest catch-up, the mean CPU share. */
+        static Measurement pooled(List<Measurement> measurements) {
+            long[] all = measurements.stream().flatMapToLong(m -> Arrays.stream(m.latencyNanos())).toArray();
+            return new Measurement(measurements.get(0).eventsPerSecond(), all,
+                    measurements.stream().mapToDouble(Measurement::caughtUpMs).max().orElse(-1),
+                    measurements.stream().mapToDouble(Measurement::cpuShare).average().orElse(-1));
+        }
+
+        Rate rate() {
+            long[] samples = latencyNanos.clone();
+            Arrays.sort(samples);
+            if (samples.length == 0) {
+                return new Rate(eventsPerSecond, 0, -1, -1, -1, caughtUpMs, cpuShare);
+            }
+            return new Rate(eventsPerSecond, samples.length, samples[samples.length / 2] / 1e6,
+                    samples[(int) Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] / 1e6,
+                    samples[samples.length - 1] / 1e6, caughtUpMs, cpuShare);
+        }
     }
 
     private static final String PROJECT = "fresh";
@@ -55,40 +92,73 @@ final class Freshness {
                                        PrintStream log, String... overrides) throws Exception {
         ServiceInstance.Group group = ServiceInstance.Group.create(folder, 4, overrides);
         Map<String, Object> figures = new LinkedHashMap<>();
-        try (ServiceInstance service = group.instance("fresh").start();
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedBroker.bootstrapServers()),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
-            service.awaitReady(Duration.ofSeconds(120));
-            Sender sender = new Sender(producer, group.eventsTopic());
-            // the JIT compiles the event path and the client's calls before anything counts
-            Sampler warming = new Sampler(service, Long.MAX_VALUE - 1, 1);
-            warming.start();
-            sender.run(1_000, warmup.multipliedBy(4), null);
-            warming.stop();
-            double idleShare = idleCpu(service, idle, null);
-            Sampler polling = new Sampler(service, Long.MAX_VALUE - 1, 1);
-            double pollingShare = idleCpu(service, idle, polling);
+        try (Run run = Run.start(group, SharedBroker.bootstrapServers(), warmup.multipliedBy(4))) {
+            double idleShare = run.idleCpu(idle, false);
+            double pollingShare = run.idleCpu(idle, true);
             figures.put("idle_cpu_share", round(idleShare, 3));
             figures.put("idle_polled_cpu_share", round(pollingShare, 3));
             log.printf("freshness: no events, queueview's CPU %.1f %% of a core; with the client's 500 list calls a "
                     + "second %.1f %%%n", 100 * idleShare, 100 * pollingShare);
             List<Map<String, Object>> perRate = new ArrayList<>();
             for (int rate : rates) {
-                sender.run(rate, warmup, null);
-                Rate measured = sender.measure(rate, duration, service);
-                perRate.add(Map.of("events_per_s", measured.eventsPerSecond(), "samples", measured.samples(),
-                        "p50_ms", round(measured.p50Ms(), 1), "p99_ms", round(measured.p99Ms(), 1),
-                        "max_ms", round(measured.maxMs(), 1), "caught_up_ms", round(measured.caughtUpMs(), 0),
-                        "cpu_share", round(measured.cpuShare(), 3)));
-                log.printf("freshness: %,d events/s: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f ms; caught up %.0f ms "
-                                + "after the last; queueview's CPU %.0f %% of a core%n", rate, measured.samples(),
-                        measured.p50Ms(), measured.p99Ms(), measured.maxMs(), measured.caughtUpMs(),
-                        100 * measured.cpuShare());
+                Rate measured = run.at(rate, warmup, duration).rate();
+                perRate.add(measured.figures());
+                log.println("freshness: " + measured);
             }
             figures.put("rates", perRate);
         }
         return figures;
+    }
+
+    /**
+     * One instance of a group, on any broker, and the producer that feeds it (through producerBootstrap, which may
+     * be another listener than the instance's); started, and warmed up at 1,000 events/s with the client polling,
+     * so that the JIT has compiled the event path and the client's calls before anything counts. Closing stops both.
+     */
+    static final class Run implements AutoCloseable {
+        private final ServiceInstance service;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final Sender sender;
+
+        private Run(ServiceInstance service, KafkaProducer<byte[], byte[]> producer, String eventsTopic) {
+            this.service = service;
+            this.producer = producer;
+            this.sender = new Sender(producer, eventsTopic);
+        }
+
+        static Run start(ServiceInstance.Group group, String producerBootstrap, Duration warmup) throws Exception {
+            Run run = new Run(group.instance("fresh").start(), new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producerBootstrap),
+                    new ByteArraySerializer(), new ByteArraySerializer()), group.eventsTopic());
+            try {
+                run.service.awaitReady(Duration.ofSeconds(120));
+                Sampler warming = new Sampler(run.service, Long.MAX_VALUE - 1, 1);
+                warming.start();
+                run.sender.run(1_000, warmup, null);
+                warming.stop();
+                return run;
+            } catch (Exception | Error failed) {
+                run.close();
+                throw failed;
+            }
+        }
+
+        /** queueview's CPU as a share of one core while no event is sent (polled: while the client calls). */
+        double idleCpu(Duration idle, boolean polled) throws InterruptedException {
+            return Freshness.idleCpu(service, idle, polled ? new Sampler(service, Long.MAX_VALUE - 1, 1) : null);
+        }
+
+        /** Sends at the rate for the warm-up, then measures it for the duration. */
+        Measurement at(int rate, Duration warmup, Duration duration) throws Exception {
+            sender.run(rate, warmup, null);
+            return sender.measure(rate, duration, service);
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+            service.close();
+        }
     }
 
     /** Sends enqueues of new ids and dequeues of old ones at a rate; asks for the newest entry's position. */
@@ -127,7 +197,7 @@ final class Freshness {
             }
         }
 
-        Rate measure(int rate, Duration duration, ServiceInstance service) throws Exception {
+        Measurement measure(int rate, Duration duration, ServiceInstance service) throws Exception {
             Sampler sampler = new Sampler(service, nextId, (int) (2L * rate * duration.toSeconds() + 1_000));
             sampler.start();
             Duration cpuBefore = service.cpuTime();
@@ -143,14 +213,7 @@ final class Freshness {
             double caughtUpMs = (System.nanoTime() - lastSent) / 1e6;
             double cpu = share(service.cpuTime().minus(cpuBefore), System.nanoTime() - started);
             sampler.stop();
-            long[] samples = sampler.samples();
-            Arrays.sort(samples);
-            if (samples.length == 0) {
-                return new Rate(rate, 0, -1, -1, -1, caughtUpMs, cpu);
-            }
-            return new Rate(rate, samples.length, samples[samples.length / 2] / 1e6,
-                    samples[(int) Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] / 1e6,
-                    samples[samples.length - 1] / 1e6, caughtUpMs, cpu);
+            return new Measurement(rate, sampler.samples(), caughtUpMs, cpu);
         }
 
         private void send(EventJson event) {

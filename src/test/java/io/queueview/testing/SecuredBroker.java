@@ -1,5 +1,16 @@
 package io.queueview.testing;
 
+import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
+import static org.apache.kafka.common.acl.AclOperation.CREATE;
+import static org.apache.kafka.common.acl.AclOperation.DELETE;
+import static org.apache.kafka.common.acl.AclOperation.READ;
+import static org.apache.kafka.common.acl.AclOperation.WRITE;
+import static org.apache.kafka.common.resource.PatternType.LITERAL;
+import static org.apache.kafka.common.resource.PatternType.PREFIXED;
+import static org.apache.kafka.common.resource.ResourceType.GROUP;
+import static org.apache.kafka.common.resource.ResourceType.TOPIC;
+import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
+
 import io.queueview.app.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +41,46 @@ import org.apache.kafka.common.resource.ResourceType;
  * SASL/PLAIN as cloud providers offer), an SSL listener that requires a client certificate (the principal is its
  * common name), TLS from a test CA, and StandardAuthorizer with allow.everyone.if.no.acl.found=false. Its PLAINTEXT
  * listener is the inter-broker one, and its anonymous principal the super user: the test's admin, who creates users
- * and ACLs. One broker per test class.
+ * and ACLs. One broker per test class (or benchmark). It also makes what a queueview coming in one {@link WayIn}
+ * needs: the client properties file, a {@link ServiceInstance.Group} using it, and the ACLs docs/kafka-security.md
+ * lists.
  */
 public final class SecuredBroker implements AutoCloseable {
 
+    /** The SCRAM-SHA-512 user the broker is given at start (with the admin API), and its password. */
+    public static final String SCRAM_USER = "queueview";
+    public static final String SCRAM_PASSWORD = "scram-secret-7f3a";
     /** The SASL/PLAIN user the listener knows, and its password. */
     public static final String PLAIN_USER = "queueview-plain";
     public static final String PLAIN_PASSWORD = "plain-secret";
+    /** The common name of the client certificate the mTLS way in presents: its principal. */
+    public static final String TLS_USER = "queueview-tls";
+    /** The environment variable the SCRAM client properties take the password from (Kafka's config provider). */
+    public static final String PASSWORD_VARIABLE = "QV_KAFKA_PASSWORD";
+
+    /** How a client comes in, and the principal it gets. */
+    public enum WayIn {
+        SCRAM("SASL_SSL, SCRAM-SHA-512", "User:" + SCRAM_USER),
+        PLAIN("SASL_SSL, PLAIN", "User:" + PLAIN_USER),
+        CLIENT_CERTIFICATE("SSL with a client certificate", "User:" + TLS_USER);
+
+        private final String label;
+        private final String principal;
+
+        WayIn(String label, String principal) {
+            this.label = label;
+            this.principal = principal;
+        }
+
+        public String principal() {
+            return principal;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
 
     private final EmbeddedKafka broker;
     private final TestCertificates certificates;
@@ -79,7 +123,14 @@ public final class SecuredBroker implements AutoCloseable {
         EmbeddedKafka broker = EmbeddedKafka.start(Files.createDirectories(folder.resolve("kafka")), 0, List.of(
                 new EmbeddedKafka.Listener("SASL_SSL", "SASL_SSL", saslSslPort),
                 new EmbeddedKafka.Listener("MTLS", "SSL", mtlsPort)), settings);
-        return new SecuredBroker(broker, certificates, saslSslPort, mtlsPort);
+        SecuredBroker secured = new SecuredBroker(broker, certificates, saslSslPort, mtlsPort);
+        try {
+            secured.addScramUser(SCRAM_USER, SCRAM_PASSWORD);
+        } catch (ExecutionException e) {
+            secured.close();
+            throw new IllegalStateException("could not add the SCRAM user", e);
+        }
+        return secured;
     }
 
     public TestCertificates certificates() {
@@ -94,6 +145,11 @@ public final class SecuredBroker implements AutoCloseable {
     /** The SSL listener that requires a client certificate. */
     public String mtlsBootstrap() {
         return "127.0.0.1:" + mtlsPort;
+    }
+
+    /** The listener a way in connects to. */
+    public String bootstrap(WayIn wayIn) {
+        return wayIn == WayIn.CLIENT_CERTIFICATE ? mtlsBootstrap() : saslSslBootstrap();
     }
 
     /** The super user's way in (PLAINTEXT): for the test's own producers, consumers and admin calls. */
@@ -137,6 +193,91 @@ public final class SecuredBroker implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /**
+     * The client properties file for a way in, the Kafka tools' --command-config format; the SCRAM password is read
+     * from {@link #PASSWORD_VARIABLE} through Kafka's EnvVarConfigProvider, never written in the file.
+     */
+    public String clientConfig(WayIn wayIn) throws IOException, InterruptedException {
+        String trust = "ssl.truststore.type=PKCS12\nssl.truststore.location=" + certificates.truststore()
+                + "\nssl.truststore.password=" + TestCertificates.PASSWORD + "\n";
+        return switch (wayIn) {
+            case SCRAM -> trust + """
+                    security.protocol=SASL_SSL
+                    sasl.mechanism=SCRAM-SHA-512
+                    config.providers=env
+                    config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+                    sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \
+                    username="%s" password="${env:%s}";
+                    """.formatted(SCRAM_USER, PASSWORD_VARIABLE);
+            case PLAIN -> trust + """
+                    security.protocol=SASL_SSL
+                    sasl.mechanism=PLAIN
+                    sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \
+                    username="%s" password="%s";
+                    """.formatted(PLAIN_USER, PLAIN_PASSWORD);
+            case CLIENT_CERTIFICATE -> trust + """
+                    security.protocol=SSL
+                    ssl.keystore.type=PKCS12
+                    ssl.keystore.location=%s
+                    ssl.keystore.password=%s
+                    ssl.key.password=%s
+                    """.formatted(certificates.keystore(TLS_USER), TestCertificates.PASSWORD,
+                    TestCertificates.PASSWORD);
+        };
+    }
+
+    /** Instances coming in one way with its client properties file and the right SCRAM password (no ACLs yet). */
+    public ServiceInstance.Group group(Path folder, int partitions, WayIn wayIn)
+            throws IOException, InterruptedException {
+        return group(folder, partitions, wayIn, clientConfig(wayIn), SCRAM_PASSWORD);
+    }
+
+    /**
+     * Instances connecting to a way in's listener with these client properties (written to the folder as
+     * QUEUEVIEW_KAFKA_CONFIG) and this password in {@link #PASSWORD_VARIABLE}: for the ways a start must fail.
+     */
+    public ServiceInstance.Group group(Path folder, int partitions, WayIn wayIn, String clientConfig, String password,
+                                       String... moreSettings) throws IOException {
+        Path config = Files.writeString(Files.createDirectories(folder).resolve("kafka-client.properties"),
+                clientConfig);
+        List<String> settings = new ArrayList<>(List.of(
+                "QUEUEVIEW_KAFKA_CONFIG", config.toString(), PASSWORD_VARIABLE, password));
+        settings.addAll(List.of(moreSettings));
+        return ServiceInstance.Group.on(bootstrap(wayIn), folder, partitions, settings.toArray(String[]::new));
+    }
+
+    /**
+     * The ACLs docs/kafka-security.md lists, for a principal and one group of settings: queueview creates its five
+     * topics when missing, Kafka Streams its internal topics (prefixed by the application id). READ, WRITE and
+     * CREATE imply DESCRIBE; DELETE lets Kafka Streams purge its repartition topics. With the streams rebalance
+     * protocol queueview also sets the group's configs (session, heartbeat, standbys): ALTER_CONFIGS on the group.
+     */
+    public static List<AclBinding> documentedAcls(String principal, Map<String, String> env) {
+        String applicationId = env.get("QUEUEVIEW_APPLICATION_ID");
+        List<AclBinding> acls = new ArrayList<>();
+        acls.addAll(allow(principal, TOPIC, env.get("QUEUEVIEW_EVENTS_TOPIC"), LITERAL, CREATE, READ));
+        for (String readAndWritten : List.of(env.get("QUEUEVIEW_COMMANDS_TOPIC"),
+                env.get("QUEUEVIEW_CHANGES_TOPIC"))) {
+            acls.addAll(allow(principal, TOPIC, readAndWritten, LITERAL, CREATE, READ, WRITE));
+        }
+        for (String written : List.of(env.get("QUEUEVIEW_AUDIT_TOPIC"), env.get("QUEUEVIEW_DLQ_TOPIC"))) {
+            acls.addAll(allow(principal, TOPIC, written, LITERAL, CREATE, WRITE));
+        }
+        acls.addAll(allow(principal, TOPIC, applicationId + "-", PREFIXED, CREATE, READ, WRITE, DELETE));
+        acls.addAll(allow(principal, GROUP, applicationId, LITERAL, READ));
+        if ("streams".equals(env.get("QUEUEVIEW_GROUP_PROTOCOL"))) {
+            acls.addAll(allow(principal, GROUP, applicationId, LITERAL, ALTER_CONFIGS));
+        }
+        acls.addAll(allow(principal, TRANSACTIONAL_ID, applicationId + "-", PREFIXED, WRITE));
+        return acls;
+    }
+
+    /** Gives a group's way in exactly the documented ACLs (every other ACL of its principal removed). */
+    public void grantDocumentedAcls(WayIn wayIn, ServiceInstance.Group group)
+            throws ExecutionException, InterruptedException {
+        setAcls(wayIn.principal(), documentedAcls(wayIn.principal(), group.env()));
     }
 
     @Override

@@ -71,6 +71,12 @@ public final class ServiceInstance implements AutoCloseable {
         public static final String ELSEWHERE = "elsewhere";
 
         public static Group create(Path folder, int partitions, String... overrides) throws IOException {
+            return on(SharedBroker.bootstrapServers(), folder, partitions, overrides);
+        }
+
+        /** A group as {@link #create} makes one, on another broker than the shared one (which is then not started). */
+        public static Group on(String bootstrapServers, Path folder, int partitions, String... overrides)
+                throws IOException {
             String token = SharedBroker.unique("it-token");
             String elsewhereToken = SharedBroker.unique("it-elsewhere-token");
             Path tokens = folder.resolve("tokens.json");
@@ -81,7 +87,7 @@ public final class ServiceInstance implements AutoCloseable {
                     """.formatted(TokenFile.sha256Hex(token), Caller.LIST, Caller.UPDATE,
                     TokenFile.sha256Hex(elsewhereToken), ELSEWHERE, Caller.LIST, Caller.UPDATE), StandardCharsets.UTF_8);
             Map<String, String> env = new HashMap<>();
-            List<String> group = SharedBroker.group(SharedBroker.bootstrapServers(), partitions);
+            List<String> group = SharedBroker.group(bootstrapServers, partitions);
             for (int i = 0; i < group.size(); i += 2) {
                 env.put(group.get(i), group.get(i + 1));
             }

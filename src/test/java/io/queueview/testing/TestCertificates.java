@@ -48,9 +48,13 @@ public final class TestCertificates {
         return folder.resolve("ca.pem");
     }
 
-    /** A key store named after the common name, with a certificate the CA signed (valid from now for 2 days). */
+    /**
+     * A key store named after the common name, with a certificate the CA signed (valid from now for 2 days); made
+     * once, the same store after.
+     */
     public Path keystore(String commonName) throws IOException, InterruptedException {
-        return keystore(commonName, null, 2);
+        Path made = folder.resolve(commonName + ".p12");
+        return Files.exists(made) ? made : keystore(commonName, null, 2);
     }
 
     /**
