@@ -40,7 +40,7 @@ class ConcurrentReadsTest {
 
     @Test
     void everyAnswerIsAConsistentSnapshotWhileTheProjectorWrites() throws InterruptedException {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("queueview.seed", new Random().nextLong()); // a failure's seed, given back to rerun it
         Random random = new Random(seed);
         Queue<String> inconsistencies = new ConcurrentLinkedQueue<>();
         AtomicLong answers = new AtomicLong();
@@ -95,7 +95,8 @@ class ConcurrentReadsTest {
         }
         assertTrue(inconsistencies.isEmpty(), "seed " + seed + ": " + inconsistencies.size() + " inconsistent answers, "
                 + "the first: " + inconsistencies.peek());
-        assertTrue(answers.get() > READERS, "the readers answered only " + answers.get() + " times");
+        // readers that barely ran would prove nothing: each pass of a reader is one query of several shapes
+        assertTrue(answers.get() >= READERS * 100L, "the readers answered only " + answers.get() + " times");
     }
 
     private static void read(QueueReader reader, Random random, AtomicBoolean writing, AtomicLong answers,

@@ -41,7 +41,7 @@ class ApiContractTest {
     @Test
     void aProcessorFieldOnAnInternalEntryIsRefused() {
         String internal = ENTRY.replace("PROCESSOR", "INTERNAL");
-        assertTrue(violations("GET", LIST, 200, JSON_TYPE, list(internal)).size() > 0);
+        assertViolation(violations("GET", LIST, 200, JSON_TYPE, list(internal)), "processor_name");
     }
 
     @Test
