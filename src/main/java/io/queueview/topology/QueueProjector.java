@@ -96,9 +96,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     /**
      * The task stops being this partition's active one (closed, or recycled into a standby, which keeps its stores
-     * open): its view is dropped and refuses reads, so a stale copy is never served. Seen before this: while a
-     * fourth instance joined, a store recycled earlier into a standby still answered with the view of the moment
-     * it stopped being active (14 wrong answers in ScaleOutIT).
+     * open): its view is dropped and refuses reads, so a stale copy is never served: a standby's view would
+     * otherwise go on answering with the queue as it was when the task stopped being active.
      */
     @Override
     public void close() {
