@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -157,6 +162,74 @@ class SettingsTest {
             } catch (InvalidSetting rejected) {
                 assertTrue(rejected.getMessage().startsWith(variable), rejected.getMessage());
             }
+        }
+    }
+
+    /**
+     * Each variable, given a value of its own, changes its own setting and no other (the record's components are
+     * compared one by one): two settings wired the wrong way round, five topic names side by side say, fail here.
+     * A few variables also move a default that depends on them; those are named with it.
+     */
+    @Test
+    void eachVariableChangesItsOwnSettingAndNoOther() throws Exception {
+        Map<String, List<String>> owns = new TreeMap<>(Map.ofEntries(
+                Map.entry("QUEUEVIEW_HTTP_HOST=10.1.2.3", List.of("httpHost", "advertisedHost")),
+                Map.entry("QUEUEVIEW_HTTP_PORT=8181", List.of("httpPort")),
+                Map.entry("QUEUEVIEW_ADVERTISED_HOST=peer-host", List.of("advertisedHost")),
+                Map.entry("QUEUEVIEW_DATA_DIR=/tmp/qv-data", List.of("dataDir")),
+                Map.entry("QUEUEVIEW_KAFKA_BOOTSTRAP=kafka:9093",
+                        List.of("kafkaBootstrap", "demo", "replicationFactor")),
+                Map.entry("QUEUEVIEW_EMBEDDED_KAFKA_PORT=9192", List.of("embeddedKafkaPort")),
+                Map.entry("QUEUEVIEW_DEMO=false", List.of("demo")),
+                Map.entry("QUEUEVIEW_TOKENS_FILE=/tmp/tokens.json", List.of("tokensFile")),
+                Map.entry("QUEUEVIEW_DEMO_TOKEN=demo-x", List.of("demoToken")),
+                Map.entry("QUEUEVIEW_APPLICATION_ID=app-x", List.of("applicationId")),
+                Map.entry("QUEUEVIEW_EVENTS_TOPIC=t-events", List.of("eventsTopic")),
+                Map.entry("QUEUEVIEW_DLQ_TOPIC=t-dlq", List.of("dlqTopic")),
+                Map.entry("QUEUEVIEW_CHANGES_TOPIC=t-changes", List.of("changesTopic")),
+                Map.entry("QUEUEVIEW_COMMANDS_TOPIC=t-commands", List.of("commandsTopic")),
+                Map.entry("QUEUEVIEW_AUDIT_TOPIC=t-audit", List.of("auditTopic")),
+                Map.entry("QUEUEVIEW_WRITE_TIMEOUT=PT7S", List.of("writeTimeout")),
+                Map.entry("QUEUEVIEW_PARTITIONS=7", List.of("partitions")),
+                Map.entry("QUEUEVIEW_REPLICATION_FACTOR=3", List.of("replicationFactor")),
+                Map.entry("QUEUEVIEW_PROCESSING_GUARANTEE=at_least_once", List.of("processingGuarantee")),
+                Map.entry("QUEUEVIEW_REMOVAL_MARKER_TTL=PT3H", List.of("removalMarkerTtl")),
+                Map.entry("QUEUEVIEW_STREAM_THREADS=3", List.of("streamThreads")),
+                Map.entry("QUEUEVIEW_COMMIT_INTERVAL=PT0.3S", List.of("commitInterval")),
+                Map.entry("QUEUEVIEW_STANDBY_REPLICAS=2", List.of("standbyReplicas")),
+                Map.entry("QUEUEVIEW_GROUP_PROTOCOL=streams", List.of("groupProtocol")),
+                Map.entry("QUEUEVIEW_SESSION_TIMEOUT=PT9S", List.of("sessionTimeout")),
+                Map.entry("QUEUEVIEW_JWKS=/tmp/jwks.json", List.of("jwks")),
+                Map.entry("QUEUEVIEW_JWT_ISSUER=issuer-x", List.of("jwtIssuer")),
+                Map.entry("QUEUEVIEW_JWT_AUDIENCE=audience-x", List.of("jwtAudience")),
+                Map.entry("QUEUEVIEW_JWT_PROJECTS_CLAIM=p-claim", List.of("jwtProjectsClaim")),
+                Map.entry("QUEUEVIEW_JWT_ACTIONS_CLAIM=a-claim", List.of("jwtActionsClaim")),
+                Map.entry("QUEUEVIEW_JWT_CLOCK_SKEW=PT1M", List.of("jwtClockSkew")),
+                Map.entry("QUEUEVIEW_METRICS_MAX_QUEUES=7", List.of("metricsMaxQueues")),
+                Map.entry("QUEUEVIEW_METRICS_TOKEN_REQUIRED=true", List.of("metricsNeedToken")),
+                Map.entry("QUEUEVIEW_LOG_FORMAT=json", List.of("logFormat")),
+                Map.entry("QUEUEVIEW_CHANGE_STREAMS_MAX=7", List.of("changeStreamsMax")),
+                Map.entry("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN=3", List.of("changeStreamsPerToken")),
+                Map.entry("QUEUEVIEW_START_TIMEOUT=PT2M", List.of("startTimeout"))));
+        // read with another variable or a file, each in its own tests (HttpTls, KafkaClientConfig)
+        Set<String> elsewhere = Set.of("QUEUEVIEW_KAFKA_CONFIG", "QUEUEVIEW_HTTP_TLS_CERT", "QUEUEVIEW_HTTP_TLS_KEY",
+                "QUEUEVIEW_HTTP_TLS_KEYSTORE", "QUEUEVIEW_HTTP_TLS_KEYSTORE_PASSWORD", "QUEUEVIEW_PEER_TLS_CA");
+        Set<String> covered = new TreeSet<>(elsewhere);
+        owns.keySet().forEach(assignment -> covered.add(assignment.substring(0, assignment.indexOf('='))));
+        assertEquals(new TreeSet<>(Settings.VARIABLES), covered, "a variable without a case here");
+
+        Settings defaults = Settings.from(Map.of());
+        for (Map.Entry<String, List<String>> owned : owns.entrySet()) {
+            String[] assignment = owned.getKey().split("=", 2);
+            Settings changed = Settings.from(Map.of(assignment[0], assignment[1]));
+            Set<String> differing = new TreeSet<>();
+            for (RecordComponent component : Settings.class.getRecordComponents()) {
+                Method read = component.getAccessor();
+                if (!Objects.equals(read.invoke(defaults), read.invoke(changed))) {
+                    differing.add(component.getName());
+                }
+            }
+            assertEquals(new TreeSet<>(owned.getValue()), differing, owned.getKey() + " changed these settings");
         }
     }
 
