@@ -58,7 +58,7 @@ public final class Forwarding implements AutoCloseable {
                 headers.put(header, value);
             }
         }
-        boolean read = ctx.method() == HandlerType.GET;
+        boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
         long started = System.nanoTime();
         PeerConnections.Answer answer;
         try {

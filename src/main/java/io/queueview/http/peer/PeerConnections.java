@@ -96,7 +96,7 @@ final class PeerConnections implements AutoCloseable {
         inFlight.add(connection);
         try {
             connection.write(method, target, headers, body);
-            Answer answer = connection.read();
+            Answer answer = connection.read("HEAD".equals(method));
             inFlight.remove(connection);
             if (connection.reusable) {
                 giveBack(owner, connection);
@@ -209,7 +209,8 @@ final class PeerConnections implements AutoCloseable {
             out.flush();
         }
 
-        Answer read() throws IOException {
+        /** The answer; to a HEAD (or a 204 or 304) without a body, whatever its Content-Length says. */
+        Answer read(boolean head) throws IOException {
             String status = line();
             if (!status.startsWith("HTTP/1.")) {
                 throw new IOException("not an HTTP answer from " + host + ": " + status);
@@ -234,7 +235,9 @@ final class PeerConnections implements AutoCloseable {
                 }
             }
             byte[] body;
-            if (chunked) {
+            if (head || code == 204 || code == 304) {
+                body = new byte[0];
+            } else if (chunked) {
                 body = chunks();
             } else if (length >= 0) {
                 body = in.readNBytes(Math.toIntExact(length));

@@ -83,6 +83,24 @@ class ForwardingTest {
         }
     }
 
+    /** HEAD is GET without a body: the owner's answer has none to wait for, and like a read it may be sent again. */
+    @Test
+    void aHeadThroughANonOwnerIsAnsweredAsTheOwnerAnswersIt() throws IOException {
+        try (ApiFixture other = pointingAt(owner.port(), "other")) {
+            for (String call : new String[] {BASE + "?queue_type=PROCESSOR", BASE + "/5?queue_type=PROCESSOR",
+                BASE + "/99?queue_type=PROCESSOR"}) {
+                long started = System.nanoTime();
+                HttpResponse<String> direct = owner.http().send("HEAD", call, OPS, null, null);
+                HttpResponse<String> forwarded = other.http().send("HEAD", call, OPS, null, null);
+                assertEquals(direct.statusCode(), forwarded.statusCode(), call);
+                assertEquals("", forwarded.body(), call);
+                assertTrue(System.nanoTime() - started < 5e9, call + " took " + (System.nanoTime() - started) / 1e9
+                        + " s: waiting for a body a HEAD answer never has");
+            }
+            assertEquals(Collections.nCopies(3, "answered"), metrics.forwardOutcomes);
+        }
+    }
+
     @Test
     void forwardingKeepsAuthorizationTheOwnerRefusesWhatItWouldRefuseDirectly() throws IOException {
         try (ApiFixture other = pointingAt(owner.port(), "other")) {
