@@ -21,5 +21,5 @@ COPY --from=build /build/target/queueview.jar /app/queueview.jar
 VOLUME ["/data"]
 USER queueview
 EXPOSE 8080
-# The heap holds the counts (about 100 MB per million queued entries); RocksDB lives off the heap (README "Configuration").
+# The heap holds the counts (about 100 MB per million queued entries); RocksDB lives off the heap (docs/configuration.md).
 ENTRYPOINT ["java","-Xmx768m","-jar","/app/queueview.jar"]

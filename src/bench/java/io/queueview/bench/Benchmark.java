@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * queueview against the limit of this machine and against PostgreSQL, on the same data in the same run:
  * ingest (plain consumers vs. the view with exactly-once), restarts, queries in process and over HTTP.
- * Prints a markdown table and writes the figures as JSON. See README "Benchmarks" for the command.
+ * Prints a markdown table and writes the figures as JSON. See docs/benchmarks.md for the command.
  */
 public final class Benchmark {
 

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The heap the queues in memory take: the benchmark's data set put into one view ({@link ViewFill}), each entry
  * decoded from its stored bytes as a task's start does (so its texts are fresh copies, as in the service), and the
- * heap measured after a full collection before and after. The command is in README "Benchmarks".
+ * heap measured after a full collection before and after. The command is in docs/benchmarks.md.
  */
 public final class ViewMemory {
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Seen after {@code kill -9} of the single process: the restarted broker's coordinator resends the killed producers'
  * markers while the restarting controller fences the dead broker incarnation; for that moment the partitions have no
  * reachable leader, which Kafka's marker sender takes for a deleted topic, so it skips their markers and completes the
- * transaction (README, "After a crash"). A partition is only taken for hanging when two checks in a row find the same open transaction
+ * transaction (docs/operations.md, Scaling out, "After a crash"). A partition is only taken for hanging when two checks in a row find the same open transaction
  * unknown to the coordinator (a commit whose markers are in flight may look so for an instant); then it is aborted
  * with the admin API, which needs the ClusterAction permission — without it, the log says what to run instead.
  * Thread-safe: {@link #check} runs on one thread at a time, {@link #held} may be called from any.

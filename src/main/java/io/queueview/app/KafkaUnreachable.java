@@ -24,7 +24,7 @@ final class KafkaUnreachable extends RuntimeException {
         } else if (failure instanceof AuthenticationException) {
             reason = "the cluster refused queueview's credentials (QUEUEVIEW_KAFKA_CONFIG): " + failure.getMessage();
         } else if (failure instanceof AuthorizationException) {
-            reason = "a permission is missing (see the README's ACL list): " + failure.getMessage();
+            reason = "a permission is missing (see the ACL list in docs/kafka-security.md): " + failure.getMessage();
         } else if (failure instanceof TimeoutException) {
             reason = "no broker answered in time: check QUEUEVIEW_KAFKA_BOOTSTRAP, and that security.protocol in"
                     + " QUEUEVIEW_KAFKA_CONFIG is the listener's (a client of another protocol waits like this)";

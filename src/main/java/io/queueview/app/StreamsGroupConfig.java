@@ -43,7 +43,7 @@ final class StreamsGroupConfig {
                     .sorted().collect(Collectors.joining(", "));
             String remedy = e.getCause() instanceof GroupAuthorizationException
                     ? "; queueview needs ALTER_CONFIGS on GROUP '" + settings.applicationId() + "' (docs/kafka-security.md)"
-                    : " (see README, Scaling out)";
+                    : " (see docs/operations.md, Scaling out)";
             throw new IllegalStateException("the broker refused the streams group's configs (" + set + "): "
                     + e.getCause().getMessage() + remedy, e);
         }

@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * queueview (its own process) against a secured broker ({@link SecuredBroker}): SASL_SSL with SCRAM-SHA-512, SASL/PLAIN,
- * and mutual TLS, each principal holding exactly the ACLs the README lists; the password comes from the environment
+ * and mutual TLS, each principal holding exactly the ACLs docs/kafka-security.md lists; the password comes from the environment
  * through Kafka's config provider, never from the file. Wrong credentials and an untrusted certificate stop the start
  * with one clear line; a key queueview owns is refused.
  */
@@ -187,7 +187,7 @@ class SecuredKafkaIT {
 
     /**
      * Not a timed assertion: prints start-to-ready over SASL_SSL (SCRAM) and over the same broker's PLAINTEXT
-     * listener, alternately, empty topics each time, for the ratio the README quotes.
+     * listener, alternately, empty topics each time, for the ratio docs/benchmarks.md quotes.
      */
     @Test
     void printsStartToReadyOverSaslSslAgainstPlaintext() throws Exception {

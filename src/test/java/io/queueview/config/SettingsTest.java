@@ -233,31 +233,32 @@ class SettingsTest {
         }
     }
 
-    /** The README's configuration table is the reference: every variable in it, none that is not read, each default true. */
+    /** The configuration table (docs/configuration.md) is the reference: every variable in it, none that is not read, each default true. */
     @Test
     void theConfigurationReferenceListsEveryVariableWithItsTrueDefault() throws IOException {
         Map<String, String> documented = new TreeMap<>();
-        for (String line : Files.readAllLines(Path.of("README.md"))) {
+        for (String line : Files.readAllLines(CONFIGURATION_REFERENCE)) {
             Matcher row = REFERENCE_ROW.matcher(line);
             if (row.matches()) {
                 documented.put(row.group(1), row.group(2).trim());
             }
         }
         assertEquals(new TreeSet<>(Settings.VARIABLES), documented.keySet(),
-                "README.md's Configuration table and the variables Settings reads differ");
+                CONFIGURATION_REFERENCE + "'s table and the variables Settings reads differ");
         Settings defaults = Settings.from(Map.of());
         int checked = 0;
         for (Map.Entry<String, String> row : documented.entrySet()) {
             Matcher literal = ONE_VALUE.matcher(row.getValue());
             if (literal.matches()) { // "`PT5S`"; prose defaults ("unset = ...", "`1` embedded, ...") are read by people
                 assertEquals(defaults, Settings.from(Map.of(row.getKey(), literal.group(1))),
-                        row.getKey() + ": the README gives the default " + row.getValue() + ", but it is not");
+                        row.getKey() + ": " + CONFIGURATION_REFERENCE + " gives the default " + row.getValue() + ", but it is not");
                 checked++;
             }
         }
         assertTrue(checked >= 20, "only " + checked + " defaults were plain values");
     }
 
+    private static final Path CONFIGURATION_REFERENCE = Path.of("docs", "configuration.md");
     private static final Pattern REFERENCE_ROW = Pattern.compile("\\| `(QUEUEVIEW_[A-Z_]+)` \\|([^|]*)\\|.*");
     private static final Pattern ONE_VALUE = Pattern.compile("`([^`]+)`");
 }
