@@ -14,15 +14,16 @@ import io.queueview.query.QueueReader;
 import io.queueview.query.StreamsLocalStores;
 import io.queueview.topology.QueueTopology;
 import io.queueview.write.KafkaQueueWriter;
+import io.queueview.time.Ticker;
 import io.queueview.write.QueueWriter;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,6 +45,8 @@ public final class Application implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** The one source of time, passed to every part that keeps a deadline or says what time it is. */
+    private static final Ticker TIME = Ticker.SYSTEM;
     /** How often the HTTPS certificate's files are looked at for a renewal. */
     private static final Duration TLS_RELOAD = Duration.ofSeconds(5);
     /** A cluster that does not answer the first calls within this is reported, not waited for. */
@@ -114,13 +117,14 @@ public final class Application implements AutoCloseable {
         // is attached below, calls answer 503 "starting".
         AtomicReference<LocalStores> view = new AtomicReference<>();
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
+        housekeeping = housekeeping();
         reader = new QueueReader(new StartingStores(view));
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
         ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.authenticator(), reader,
-                new StartingWriter(writes), Clock.systemUTC(), settings.writeTimeout().plus(FORWARD_MARGIN), metrics,
-                settings.metricsNeedToken(), changeLog::get, new StreamLimits(
+                new StartingWriter(writes), TIME, housekeeping, settings.writeTimeout().plus(FORWARD_MARGIN),
+                metrics, settings.metricsNeedToken(), changeLog::get, new StreamLimits(
                         settings.changeStreamsMax(), settings.changeStreamsPerToken()), tls));
         HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
@@ -156,17 +160,25 @@ public final class Application implements AutoCloseable {
         streams.start();
         changes = QueueChangesFeed.start(settings.kafkaClient(bootstrapServers), settings.changesTopic());
         changeLog.set(changes.log());
-        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "queueview-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
         watchTransactions(hanging);
         reportWhileStarting();
         if (tls != null) {
             housekeeping.scheduleWithFixedDelay(tls::reloadIfChanged, TLS_RELOAD.toSeconds(), TLS_RELOAD.toSeconds(),
                     TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The one scheduler of the service's periodic checks. Two threads: a look for hanging transactions may block on
+     * the cluster for seconds, and the HTTP server's header deadline is swept meanwhile.
+     */
+    private static ScheduledExecutorService housekeeping() {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "queueview-housekeeping-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -185,7 +197,7 @@ public final class Application implements AutoCloseable {
     private void watchTransactions(HangingTransactions hanging) {
         long[] lastRound = {0};
         housekeeping.scheduleWithFixedDelay(() -> {
-            long now = System.nanoTime();
+            long now = TIME.nanoTime();
             if (progress.running() && now - lastRound[0] < TimeUnit.SECONDS.toNanos(30)) {
                 return;
             }
@@ -202,10 +214,10 @@ public final class Application implements AutoCloseable {
 
     /** A start that waits says what for, every 10 s. */
     private void reportWhileStarting() {
-        long started = System.nanoTime();
+        long started = TIME.nanoTime();
         housekeeping.scheduleAtFixedRate(() -> {
             if (!reader.ready()) {
-                LOG.info("not ready after {} s: {}", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                LOG.info("not ready after {} s: {}", TimeUnit.NANOSECONDS.toSeconds(TIME.nanoTime() - started),
                         reader.waitingFor());
             }
         }, 10, 10, TimeUnit.SECONDS);
@@ -213,9 +225,9 @@ public final class Application implements AutoCloseable {
 
     /** Waits until the view can answer lists; false when it did not within the timeout. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = TIME.nanoTime() + timeout.toNanos();
         while (!reader.ready()) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
+            if (TIME.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
                     || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 return false;
             }

@@ -19,9 +19,11 @@ import io.queueview.query.QueueUnavailable;
 import io.queueview.write.CommandPending;
 import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
-import java.time.Clock;
+import io.queueview.time.Ticker;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +50,18 @@ public final class ApiServer {
     /**
      * What the server answers from.
      *
+     * @param time             the one source of time: what answers say is now, and the server's deadlines
+     * @param scheduler        runs the server's periodic checks (the header deadline's sweep); shut down by its owner
      * @param forwardTimeout   how long an owner may take to answer a forwarded call (a write waits to apply there)
      * @param metrics          what GET /metrics answers, and where calls are counted
      * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
      * @param changes          the log the change streams follow; null until it runs (503 meanwhile)
      * @param tls              HTTPS, for the server and the calls it forwards; null for plain HTTP
      */
-    public record Parts(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock,
-                        Duration forwardTimeout, HttpMetrics metrics, boolean metricsNeedToken,
-                        Supplier<ChangeLog> changes, StreamLimits streamLimits, ServerTls tls) {
+    public record Parts(Authenticator tokens, QueueReader reader, QueueWriter writer, Ticker time,
+                        ScheduledExecutorService scheduler, Duration forwardTimeout, HttpMetrics metrics,
+                        boolean metricsNeedToken, Supplier<ChangeLog> changes, StreamLimits streamLimits,
+                        ServerTls tls) {
     }
 
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
@@ -64,14 +69,14 @@ public final class ApiServer {
         HttpMetrics metrics = parts.metrics();
         ChangeStreams changeStreams = new ChangeStreams(parts.changes(), parts.streamLimits());
         metrics.changeStreams(changeStreams::open);
-        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.clock(), metrics,
-                changeStreams);
+        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(),
+                parts.time().withZone(ZoneOffset.UTC), metrics, changeStreams);
         QueueReader reader = parts.reader();
         ServerTls tls = parts.tls();
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics,
                 tls == null ? null : PeerTls.sockets(tls.settings().peerCa()));
         UnavailableLog unavailable = new UnavailableLog(LOG);
-        JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT);
+        JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT, parts.time(), parts.scheduler());
         byte[] contract = OpenApiDocument.json();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

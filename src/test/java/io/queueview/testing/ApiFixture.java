@@ -16,17 +16,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * The HTTP server on a free port over any {@link LocalStores} and {@link QueueWriter} (usually a
- * {@link ProjectorDriver}), with a fixed
- * clock and these tokens: {@link #OPS} (every project, every action), {@link #READER} (project "p", list only),
- * {@link #WRITER} (project "p", update only).
+ * {@link ProjectorDriver}), with time that moves only when a test advances it ({@link #time()}) and these tokens:
+ * {@link #OPS} (every project, every action), {@link #READER} (project "p", list only), {@link #WRITER} (project "p",
+ * update only).
  */
 public final class ApiFixture implements AutoCloseable {
 
@@ -39,6 +37,7 @@ public final class ApiFixture implements AutoCloseable {
     public static final StreamLimits STREAM_LIMITS = new StreamLimits(3, 2);
 
     private final ChangeLog changes = new ChangeLog(4, 100, 16);
+    private final ManualTime time = new ManualTime(NOW);
     private final Javalin server;
     private final HttpClientForTests client;
 
@@ -60,9 +59,14 @@ public final class ApiFixture implements AutoCloseable {
                       boolean metricsNeedToken) {
         server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
                 Authenticator.either(TokenFile.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
+                time, time.scheduler(), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
                 STREAM_LIMITS, null));
         client = new HttpClientForTests(server.port());
+    }
+
+    /** The server's time: it stands at {@link #NOW} until a test advances it. */
+    public ManualTime time() {
+        return time;
     }
 
     /** The change log this server's change streams follow; tests append changes to it by hand. */

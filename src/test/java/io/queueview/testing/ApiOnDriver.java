@@ -37,6 +37,11 @@ public final class ApiOnDriver implements BeforeEachCallback, AfterEachCallback 
         return driver;
     }
 
+    /** The server's time, which only the test moves. */
+    public ManualTime time() {
+        return api.time();
+    }
+
     /** The change log behind GET .../changes; tests append to it by hand. */
     public ChangeLog changes() {
         return api.changes();

@@ -1,10 +1,11 @@
 package io.queueview.http.jetty;
 
+import io.queueview.time.Ticker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
@@ -21,17 +22,15 @@ final class HeaderDeadline implements Connection.Listener, AutoCloseable {
     private static final long NOT_IN_A_HEAD = Long.MIN_VALUE;
 
     private final long limitNanos;
+    private final Ticker time;
     /** Each open HTTP connection, and since when it has been in the middle of a request head. */
     private final Map<HttpConnection, Long> connections = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "http-header-deadline");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledFuture<?> sweeps;
 
-    HeaderDeadline(Duration limit) {
+    HeaderDeadline(Duration limit, Ticker time, ScheduledExecutorService scheduler) {
         limitNanos = limit.toNanos();
-        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+        this.time = time;
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -47,7 +46,7 @@ final class HeaderDeadline implements Connection.Listener, AutoCloseable {
     }
 
     private void sweep() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         connections.replaceAll((connection, since) -> {
             HttpParser parser = connection.getParser();
             if (parser.isStart() || !parser.inHeaderState()) {
@@ -65,6 +64,6 @@ final class HeaderDeadline implements Connection.Listener, AutoCloseable {
 
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        sweeps.cancel(false);
     }
 }

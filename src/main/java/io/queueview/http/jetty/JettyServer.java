@@ -1,6 +1,8 @@
 package io.queueview.http.jetty;
 
+import io.queueview.time.Ticker;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -15,8 +17,9 @@ public final class JettyServer implements AutoCloseable {
     private final HeaderDeadline headerDeadline;
     private final Duration idleTimeout;
 
-    public JettyServer(Duration headerDeadline, Duration idleTimeout) {
-        this.headerDeadline = new HeaderDeadline(headerDeadline);
+    /** The header deadline is kept on {@code time}, swept by {@code scheduler}; the idle timeout is Jetty's own. */
+    public JettyServer(Duration headerDeadline, Duration idleTimeout, Ticker time, ScheduledExecutorService scheduler) {
+        this.headerDeadline = new HeaderDeadline(headerDeadline, time, scheduler);
         this.idleTimeout = idleTimeout;
     }
 
