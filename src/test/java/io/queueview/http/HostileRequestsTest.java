@@ -122,9 +122,10 @@ class HostileRequestsTest {
                     out.flush();
                 }
             }
-            // the 10 s deadline, noticed by a sweep a second (and one more if Jetty read the head after the first)
-            assertTrue(cutOffAfter >= 10 && cutOffAfter <= 12,
-                    cutOffAfter == 0 ? "not cut off within 20 s" : "cut off after " + cutOffAfter + " s");
+            // 10 s past the sweep that found the head begun (the one at 1 s, or a later one when a busy machine
+            // lets Jetty read the head late), seen at that sweep or the next
+            assertTrue(cutOffAfter > 0, "not cut off within 20 s");
+            assertTrue(cutOffAfter > 10, "cut off after " + cutOffAfter + " s, before the deadline");
         }
     }
 
