@@ -21,7 +21,6 @@ import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
 import io.queueview.time.Ticker;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -51,7 +50,7 @@ public final class ApiServer {
      * What the server answers from.
      *
      * @param time             the one source of time: what answers say is now, and the server's deadlines
-     * @param scheduler        runs the server's periodic checks (the header deadline's sweep); shut down by its owner
+     * @param scheduler        runs the server's periodic checks (the header deadline's sweep, the forwarded calls' watchdog); shut down by its owner
      * @param forwardTimeout   how long an owner may take to answer a forwarded call (a write waits to apply there)
      * @param metrics          what GET /metrics answers, and where calls are counted
      * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
@@ -69,13 +68,13 @@ public final class ApiServer {
         HttpMetrics metrics = parts.metrics();
         ChangeStreams changeStreams = new ChangeStreams(parts.changes(), parts.streamLimits());
         metrics.changeStreams(changeStreams::open);
-        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(),
-                parts.time().withZone(ZoneOffset.UTC), metrics, changeStreams);
+        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.time(),
+                metrics, changeStreams);
         QueueReader reader = parts.reader();
         ServerTls tls = parts.tls();
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics,
-                tls == null ? null : PeerTls.sockets(tls.settings().peerCa()));
-        UnavailableLog unavailable = new UnavailableLog(LOG);
+                tls == null ? null : PeerTls.sockets(tls.settings().peerCa()), parts.time(), parts.scheduler());
+        UnavailableLog unavailable = new UnavailableLog(LOG, parts.time());
         JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT, parts.time(), parts.scheduler());
         byte[] contract = OpenApiDocument.json();
         return Javalin.create(config -> {

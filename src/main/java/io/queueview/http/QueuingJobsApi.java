@@ -20,10 +20,10 @@ import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.time.Ticker;
 import io.queueview.write.CommandPending;
 import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -41,16 +41,16 @@ final class QueuingJobsApi {
     private final Authenticator tokens;
     private final QueueReader reader;
     private final QueueWriter writer;
-    private final Clock clock;
+    private final Ticker time;
     private final HttpMetrics metrics;
     private final ChangeStreams changes;
 
-    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Clock clock, HttpMetrics metrics,
+    QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Ticker time, HttpMetrics metrics,
                    ChangeStreams changes) {
         this.tokens = tokens;
         this.reader = reader;
         this.writer = writer;
-        this.clock = clock;
+        this.time = time;
         this.metrics = metrics;
         this.changes = changes;
     }
@@ -62,7 +62,7 @@ final class QueuingJobsApi {
     void list(Context ctx) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        Page page = reader.list(query, clock.instant());
+        Page page = reader.list(query, time.instant());
         String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
                 query.filters()).text() : null;
         ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, query.queue())));
@@ -80,7 +80,7 @@ final class QueuingJobsApi {
         long id = PathParams.entryId(ctx);
         QueueType type = ListParams.queueType(ctx.queryParamMap());
         QueueId queue = new QueueId(projectId, type);
-        EntryPosition position = reader.entry(queue, id, clock.instant())
+        EntryPosition position = reader.entry(queue, id, time.instant())
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
     }
@@ -123,7 +123,7 @@ final class QueuingJobsApi {
         } catch (OwnedElsewhere | QueueUnavailable moved) { // moved since it answered: the answer stands without it
             view = null;
         }
-        return new ApiJson.Meta(clock.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null, view);
+        return new ApiJson.Meta(time.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null, view);
     }
 
     /** Refuses a call without a token that authenticates (401), whatever it may act on: for GET /metrics. */
@@ -161,7 +161,7 @@ final class QueuingJobsApi {
             return steps.apply(attempt);
         } catch (ApiError refused) {
             writer.refused(new RefusedWrite(call, attempt.projectId, attempt.requestedBy, refused.status(),
-                    refused.code(), refused.getMessage(), clock.instant()));
+                    refused.code(), refused.getMessage(), time.instant()));
             throw refused;
         }
     }
@@ -188,25 +188,25 @@ final class QueuingJobsApi {
      */
     private Optional<EntryPosition> positionAfter(MoveEntry move) {
         try {
-            return reader.entry(move.queue(), move.id(), clock.instant());
+            return reader.entry(move.queue(), move.id(), time.instant());
         } catch (OwnedElsewhere | QueueUnavailable moved) {
             return Optional.empty();
         }
     }
 
     private void submit(QueueCommand command, List<Long> ids) {
-        long started = System.nanoTime();
+        long started = time.nanoTime();
         CommandOutcome outcome;
         try {
             outcome = writer.submit(command);
         } catch (CommandPending pending) {
-            metrics.writeWaited("pending", System.nanoTime() - started);
+            metrics.writeWaited("pending", time.nanoTime() - started);
             throw pending;
         } catch (KafkaUnavailable unavailable) {
-            metrics.writeWaited("kafka_unavailable", System.nanoTime() - started);
+            metrics.writeWaited("kafka_unavailable", time.nanoTime() - started);
             throw unavailable;
         }
-        metrics.writeWaited(outcome.name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
+        metrics.writeWaited(outcome.name().toLowerCase(Locale.ROOT), time.nanoTime() - started);
         switch (outcome) {
             case APPLIED -> { }
             case NOT_FOUND -> throw notQueued(command.queue(), ids);

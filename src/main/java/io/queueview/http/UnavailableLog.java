@@ -1,5 +1,6 @@
 package io.queueview.http;
 
+import io.queueview.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -14,15 +15,18 @@ final class UnavailableLog {
     private static final long INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Logger log;
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+    private final Ticker time;
+    private final AtomicLong lastLogged;
     private final AtomicLong notLogged = new AtomicLong();
 
-    UnavailableLog(Logger log) {
+    UnavailableLog(Logger log, Ticker time) {
         this.log = log;
+        this.time = time;
+        lastLogged = new AtomicLong(time.nanoTime() - INTERVAL_NANOS);
     }
 
     void answered(String call, int status, Exception failure) {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         long last = lastLogged.get();
         if (now - last < INTERVAL_NANOS || !lastLogged.compareAndSet(last, now)) {
             notLogged.incrementAndGet();

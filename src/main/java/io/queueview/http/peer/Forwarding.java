@@ -4,11 +4,13 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.queueview.http.error.ApiError;
 import io.queueview.query.OwnedElsewhere;
+import io.queueview.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -28,14 +30,19 @@ public final class Forwarding implements AutoCloseable {
 
     private final PeerConnections peers;
     private final ForwardOutcomes metrics;
+    private final Ticker time;
 
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
      * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
+     * @param time    what the timeout and the calls' durations are measured on
+     * @param scheduler runs the watchdog that ends a call past its time
      */
-    public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls) {
-        peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls);
+    public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls, Ticker time,
+                      ScheduledExecutorService scheduler) {
+        peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls, time, scheduler);
         this.metrics = metrics;
+        this.time = time;
     }
 
     public static boolean isForwarded(Context ctx) {
@@ -59,15 +66,15 @@ public final class Forwarding implements AutoCloseable {
             }
         }
         boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-        long started = System.nanoTime();
+        long started = time.nanoTime();
         PeerConnections.Answer answer;
         try {
             answer = send(elsewhere, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
         } catch (ApiError unreachable) {
-            metrics.forwarded("unreachable", System.nanoTime() - started);
+            metrics.forwarded("unreachable", time.nanoTime() - started);
             throw unreachable;
         }
-        metrics.forwarded("answered", System.nanoTime() - started);
+        metrics.forwarded("answered", time.nanoTime() - started);
         ctx.status(answer.status());
         if (answer.contentType() != null) {
             ctx.contentType(answer.contentType());

@@ -1,6 +1,7 @@
 package io.queueview.http.peer;
 
 import io.queueview.query.InstanceAddress;
+import io.queueview.time.Ticker;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -18,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -59,23 +60,25 @@ final class PeerConnections implements AutoCloseable {
     /** TLS to the peers (they serve HTTPS too), or null for plain HTTP. */
     private final SSLSocketFactory tls;
     private final long answerTimeoutNanos;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "forwarding-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Ticker time;
+    private final ScheduledFuture<?> watchdog;
 
     /**
      * @param answerTimeout how long an owner may take to answer. Reads block without a socket timeout (with one,
      *                      each read is a non-blocking read, a poll and a read again: 98-105 against 127-152 µs of
      *                      CPU per forwarded call, measured); a watchdog closes the connection of a call past its
      *                      time.
+     * @param time          what deadlines and idle connections are measured on
+     * @param scheduler     runs the watchdog
      */
-    PeerConnections(Duration connectTimeout, Duration answerTimeout, SSLSocketFactory tls) {
+    PeerConnections(Duration connectTimeout, Duration answerTimeout, SSLSocketFactory tls, Ticker time,
+                    ScheduledExecutorService scheduler) {
         this.connectTimeoutMs = Math.toIntExact(connectTimeout.toMillis());
         this.tls = tls;
         this.answerTimeoutNanos = answerTimeout.toNanos();
-        watchdog.scheduleWithFixedDelay(this::closeOverdue, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        this.time = time;
+        watchdog = scheduler.scheduleWithFixedDelay(this::closeOverdue, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -92,7 +95,7 @@ final class PeerConnections implements AutoCloseable {
         if (connection == null) {
             connection = new Connection(owner, connectTimeoutMs, tls);
         }
-        connection.deadline = System.nanoTime() + answerTimeoutNanos;
+        connection.deadline = time.nanoTime() + answerTimeoutNanos;
         inFlight.add(connection);
         try {
             connection.write(method, target, headers, body);
@@ -116,7 +119,7 @@ final class PeerConnections implements AutoCloseable {
     }
 
     private void closeOverdue() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         for (Connection connection : inFlight) {
             if (now - connection.deadline > 0) {
                 connection.overdue = true;
@@ -129,7 +132,7 @@ final class PeerConnections implements AutoCloseable {
         Deque<Connection> connections = idle.get(owner);
         Connection connection;
         while (connections != null && (connection = connections.pollFirst()) != null) {
-            if (System.nanoTime() - connection.idleSince < MOST_IDLE_NANOS) {
+            if (time.nanoTime() - connection.idleSince < MOST_IDLE_NANOS) {
                 return connection;
             }
             connection.close();
@@ -143,13 +146,13 @@ final class PeerConnections implements AutoCloseable {
             connection.close();
             return;
         }
-        connection.idleSince = System.nanoTime();
+        connection.idleSince = time.nanoTime();
         connections.offerFirst(connection); // the most recently used first: the fewest connections stay warm
     }
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
+        watchdog.cancel(false);
         idle.values().forEach(connections -> connections.forEach(Connection::close));
         idle.clear();
     }
