@@ -118,7 +118,7 @@ public final class Application implements AutoCloseable {
         AtomicReference<LocalStores> view = new AtomicReference<>();
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         housekeeping = housekeeping();
-        reader = new QueueReader(new StartingStores(view));
+        reader = new QueueReader(new StartingStores(view), TIME);
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
         ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
@@ -143,7 +143,7 @@ public final class Application implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions(),
-                settings.commandsTopic(), progress::describe);
+                settings.commandsTopic(), progress::describe, TIME);
         streams.setStateListener((now, before) -> {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
@@ -154,7 +154,7 @@ public final class Application implements AutoCloseable {
         writer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         commands = new KafkaProducer<>(writer, new ByteArraySerializer(), new ByteArraySerializer());
         writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
-                settings.auditTopic(), settings.writeTimeout()));
+                settings.auditTopic(), settings.writeTimeout(), TIME));
         view.set(stores);
         metrics.bind(streams);
         streams.start();

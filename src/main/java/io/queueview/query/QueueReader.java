@@ -8,6 +8,7 @@ import io.queueview.store.FilterField;
 import io.queueview.store.QueueDepth;
 import io.queueview.store.LockedQueue;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,9 +34,12 @@ public final class QueueReader {
     private static final int PAGE_CAPACITY = 64;
 
     private final LocalStores stores;
+    private final InstantSource time;
 
-    public QueueReader(LocalStores stores) {
+    /** @param time what "now" is for the calls that do not say (estimated waits run up to it) */
+    public QueueReader(LocalStores stores, InstantSource time) {
         this.stores = stores;
+        this.time = time;
     }
 
     public boolean ready() {
@@ -70,7 +74,7 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Page list(ListQuery query) {
-        return list(query, Instant.now());
+        return list(query, time.instant());
     }
 
     /** As {@link #list(ListQuery)}, with estimated waits by the queue's pace up to now. */
@@ -84,7 +88,7 @@ public final class QueueReader {
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
     public Optional<EntryPosition> entry(QueueId queue, long id) {
-        return entry(queue, id, Instant.now());
+        return entry(queue, id, time.instant());
     }
 
     /** As {@link #entry(QueueId, long)}, with the estimated wait by the queue's pace up to now. */

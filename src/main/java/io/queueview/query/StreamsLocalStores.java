@@ -6,6 +6,7 @@ import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueViews;
+import io.queueview.time.Ticker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,6 +52,7 @@ public final class StreamsLocalStores implements LocalStores {
     private final int partitions;
     private final String commandsTopic;
     private final Supplier<String> waitingFor;
+    private final Ticker time;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
     /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
@@ -62,14 +64,16 @@ public final class StreamsLocalStores implements LocalStores {
     /**
      * @param commandsTopic a source topic of the queues' tasks: its partitions are the queues' partitions
      * @param waitingFor    what the view waits for while not ready, in words
+     * @param time          what the lags' age is measured on
      */
     public StreamsLocalStores(KafkaStreams streams, HostInfo self, int partitions, String commandsTopic,
-                              Supplier<String> waitingFor) {
+                              Supplier<String> waitingFor, Ticker time) {
         this.streams = streams;
         this.self = self;
         this.partitions = partitions;
         this.commandsTopic = commandsTopic;
         this.waitingFor = waitingFor;
+        this.time = time;
     }
 
     /** Call on every state change of the Kafka Streams instance: ownership may have moved. */
@@ -158,7 +162,7 @@ public final class StreamsLocalStores implements LocalStores {
      */
     private Map<Integer, Long> activeInputLags() {
         InputLags known = inputLags;
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         if (known != null && now - known.readAtNanos() <= LAG_REFRESH_NANOS) {
             return known.byPartition();
         }

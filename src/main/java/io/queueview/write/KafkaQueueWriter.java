@@ -10,6 +10,7 @@ import io.queueview.query.LocalStores;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.store.QueueKeys;
 import io.queueview.store.QueueStores;
+import io.queueview.time.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -47,16 +48,21 @@ public final class KafkaQueueWriter implements QueueWriter {
     private final String topic;
     private final String auditTopic;
     private final Duration wait;
+    private final Ticker time;
 
-    /** @param topic the commands topic; auditTopic where refused write calls are recorded */
+    /**
+     * @param topic the commands topic; auditTopic where refused write calls are recorded
+     * @param time  what the wait for a command's outcome is measured on
+     */
     public KafkaQueueWriter(KafkaStreams streams, LocalStores stores, Producer<byte[], byte[]> producer,
-                            String topic, String auditTopic, Duration wait) {
+                            String topic, String auditTopic, Duration wait, Ticker time) {
         this.streams = streams;
         this.stores = stores;
         this.producer = producer;
         this.topic = topic;
         this.auditTopic = auditTopic;
         this.wait = wait;
+        this.time = time;
     }
 
     /** Sent without waiting: the caller's answer (a refusal) does not depend on it; a failure is logged. */
@@ -73,7 +79,7 @@ public final class KafkaQueueWriter implements QueueWriter {
     @Override
     public CommandOutcome submit(QueueCommand command) {
         int partition = stores.partitionOf(command.queue()).partition();
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = time.nanoTime() + wait.toNanos();
         RecordMetadata sent = send(command, partition);
         StateQueryRequest<byte[]> request = StateQueryRequest.inStore(QueueStores.OUTCOMES)
                 .withQuery(KeyQuery.<Bytes, byte[]>withKey(
@@ -96,7 +102,7 @@ public final class KafkaQueueWriter implements QueueWriter {
                 throw new QueueUnavailable("the store of queue " + command.queue() + " cannot be read now ("
                         + result.getFailureMessage() + ")");
             }
-            if (System.nanoTime() > deadline) {
+            if (time.nanoTime() > deadline) {
                 throw new CommandPending("the command was accepted (" + topic + " partition " + partition
                         + " offset " + sent.offset() + ") but is not applied yet after " + wait.toMillis()
                         + " ms; it will apply in order — do not repeat it, list again shortly");

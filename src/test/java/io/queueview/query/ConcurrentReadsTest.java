@@ -12,6 +12,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.store.QueueViews;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.time.Ticker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ class ConcurrentReadsTest {
                 public QueuePartition partitionOf(QueueId queue) {
                     return new QueuePartition(0, views);
                 }
-            });
+            }, Ticker.SYSTEM);
             List<Thread> readers = new ArrayList<>();
             for (int r = 0; r < READERS; r++) {
                 long readerSeed = seed + r;

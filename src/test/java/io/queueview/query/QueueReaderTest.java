@@ -13,6 +13,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.time.Ticker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -37,7 +38,7 @@ class QueueReaderTest {
         long seed = new Random().nextLong();
         Random random = new Random(seed);
         try (ProjectorDriver driver = new ProjectorDriver(dataDir)) {
-            QueueReader reader = new QueueReader(driver);
+            QueueReader reader = new QueueReader(driver, Ticker.SYSTEM);
             for (int id = 1; id <= 400; id++) {
                 driver.send(entry(random, id));
             }

@@ -58,7 +58,7 @@ public final class ApiFixture implements AutoCloseable {
     public ApiFixture(LocalStores stores, QueueWriter writer, Path dataDir, JwtVerifier jwt, HttpMetrics metrics,
                       boolean metricsNeedToken) {
         server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
-                Authenticator.either(TokenFile.load(tokensFile(dataDir)), jwt), new QueueReader(stores), writer,
+                Authenticator.either(TokenFile.load(tokensFile(dataDir)), jwt), new QueueReader(stores, time), writer,
                 time, time.scheduler(), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
                 STREAM_LIMITS, null));
         client = new HttpClientForTests(server.port());

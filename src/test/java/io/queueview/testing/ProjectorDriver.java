@@ -23,6 +23,7 @@ import io.queueview.store.QueueStores;
 import io.queueview.store.QueueViewStore;
 import io.queueview.store.QueueViews;
 import io.queueview.store.QueuedEntry;
+import io.queueview.time.Ticker;
 import io.queueview.topology.QueueTopology;
 import io.queueview.write.QueueWriter;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     /** Every entry of the queue as the API lists it: pages of the view in memory, read as the list call reads. */
     public synchronized List<Entry> queue(QueueId queue) {
-        QueueReader reader = new QueueReader(this);
+        QueueReader reader = new QueueReader(this, Ticker.SYSTEM);
         List<Entry> entries = new ArrayList<>();
         Page page;
         do {
@@ -139,7 +140,7 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
 
     /** The total the list call answers for the queue. */
     public synchronized long total(QueueId queue) {
-        return new QueueReader(this).list(new ListQuery(queue, Filters.NONE, 1, 0)).total();
+        return new QueueReader(this, Ticker.SYSTEM).list(new ListQuery(queue, Filters.NONE, 1, 0)).total();
     }
 
     public List<Long> ids(QueueId queue) {

@@ -12,6 +12,7 @@ import io.queueview.queue.QueueType;
 import io.queueview.store.Dispatches;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.SimulatedScheduler;
+import io.queueview.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class EstimatedWaitTest {
     @BeforeEach
     void start() {
         driver = new ProjectorDriver(dataDir);
-        reader = new QueueReader(driver);
+        reader = new QueueReader(driver, Ticker.SYSTEM);
         scheduler = new SimulatedScheduler("p", "PROCESSOR", START);
         send(scheduler.enqueue(40));
     }
