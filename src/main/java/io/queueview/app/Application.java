@@ -119,7 +119,7 @@ public final class Application implements AutoCloseable {
         AtomicReference<QueueWriter> writes = new AtomicReference<>();
         housekeeping = housekeeping();
         reader = new QueueReader(new StartingStores(view), TIME);
-        metrics = new ServiceMetrics(reader, settings.metricsMaxQueues());
+        metrics = new ServiceMetrics(reader, settings.metricsMaxQueues(), TIME, housekeeping);
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
         ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
         http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.authenticator(), reader,
@@ -169,8 +169,9 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * The one scheduler of the service's periodic checks. Two threads: a look for hanging transactions may block on
-     * the cluster for seconds, and the HTTP server's header deadline is swept meanwhile.
+     * The one scheduler of the service's periodic work: the HTTP server's deadlines, the Kafka meters' refresh, the
+     * looks for hanging transactions, the TLS reload. Two threads: a look for hanging transactions may block on the
+     * cluster for seconds, and the server's deadlines are kept meanwhile.
      */
     private static ScheduledExecutorService housekeeping() {
         AtomicInteger threads = new AtomicInteger();

@@ -22,6 +22,7 @@ import io.queueview.query.QueueReader;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
 import io.queueview.store.QueueDepth;
+import io.queueview.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -61,16 +61,16 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private final Map<String, Timer> writeTimers = new ConcurrentHashMap<>();
     private final Map<String, Timer> forwardTimers = new ConcurrentHashMap<>();
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(5);
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "kafka-metrics-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Ticker time;
+    /** Refreshes the Kafka Streams meters; its owner shuts it down. */
+    private final ScheduledExecutorService refresher;
     private KafkaStreamsMetrics streamsMetrics;
 
-    ServiceMetrics(QueueReader reader, int maxQueues) {
+    ServiceMetrics(QueueReader reader, int maxQueues, Ticker time, ScheduledExecutorService refresher) {
         this.reader = reader;
         this.maxQueues = maxQueues;
+        this.time = time;
+        this.refresher = refresher;
         registry.config().meterFilter(MeterFilter.deny(ServiceMetrics::inNanosOrMillis))
                 .meterFilter(PROMETHEUS_CONVENTIONS);
         new JvmMemoryMetrics().bindTo(registry);
@@ -180,7 +180,7 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     }
 
     private void refreshView() {
-        Instant now = Instant.now();
+        Instant now = time.instant();
         List<Map.Entry<QueueId, QueueDepth>> byDepth = new ArrayList<>(reader.depths().entrySet());
         byDepth.sort(Comparator.comparingLong((Map.Entry<QueueId, QueueDepth> queue) -> queue.getValue().entries())
                 .reversed());
@@ -234,7 +234,6 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }
-        refresher.shutdownNow();
         registry.close();
     }
 }
