@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The packages follow the data's path one way — event → topology → store → query (and write) → http — with the
- * domain (queue) and the commands where every stage can see them, and app wiring it all together.
+ * domain (queue), the commands and the source of time where every stage can see them, and app wiring it all
+ * together.
  */
 @AnalyzeClasses(packages = "io.queueview", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -44,6 +45,11 @@ class ArchitectureTest {
     static final ArchRule theDomainDependsOnNoStage = noClasses().that().resideInAnyPackage("..queue..", "..command..")
             .should().dependOnClassesThat().resideInAnyPackage("..event..", "..topology..", "..store..", "..query..",
                     "..write..", "..http..", "..app..", "org.apache.kafka..");
+
+    @ArchTest
+    static final ArchRule timeDependsOnNoStage = noClasses().that().resideInAPackage("..time..")
+            .should().dependOnClassesThat().resideInAnyPackage("..queue..", "..command..", "..event..", "..topology..",
+                    "..store..", "..query..", "..write..", "..changes..", "..http..", "..config..", "..app..");
 
     @ArchTest
     static final ArchRule eventsAreReadBeforeAnyStage = noClasses().that().resideInAPackage("..event..")
