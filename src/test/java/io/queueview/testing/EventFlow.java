@@ -99,11 +99,17 @@ public final class EventFlow implements AutoCloseable {
     }
 
     private void run() {
+        double owed = 0;
+        long last = System.nanoTime();
         while (!closed) {
             long tick = System.nanoTime();
-            if (!paused) {
+            // what the time since the last tick owes, so that a slow send (a busy machine, a broker failing over)
+            // keeps the rate instead of lowering it; at most a second's worth, so a long block ends in no flood
+            owed = paused ? 0 : Math.min(perSecond, owed + perSecond * (tick - last) / 1e9);
+            last = tick;
+            if (owed >= 1) {
                 synchronized (this) {
-                    for (int i = 0; i < Math.max(1, perSecond / 20); i++) {
+                    for (; owed >= 1; owed--) {
                         send(nextEvent());
                     }
                 }
