@@ -20,10 +20,12 @@ import java.util.Set;
  * The view, as every instance lists each queue of an {@link EventFlow} (all pages, followed by their page tokens),
  * compared with the flow's model of the events Kafka acknowledged: an entry the model has and a listing lacks is
  * lost, one listed twice duplicated, one listed the model lacks extra, one listed with another priority, rank stamp or
- * place misplaced; a listing that could not be had (not 200) counts as unanswered. Read while the flow is paused.
+ * place misplaced; a listing that could not be had (not 200) counts as unanswered. Read while the flow is paused;
+ * with how long the view took to equal the model (or the whole wait), and whether it still changed at the end
+ * (a view still catching up, whose pages may then show an entry twice or not at all as it moves between them).
  */
 public record ViewVerdict(int listings, long entries, long lost, long duplicated, long extra, long misplaced,
-                          long unanswered, String firstDifference) {
+                          long unanswered, String firstDifference, Duration waited, boolean settled) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 50;
@@ -38,16 +40,27 @@ public record ViewVerdict(int listings, long entries, long lost, long duplicated
      */
     public static ViewVerdict of(EventFlow flow, List<ServiceInstance> instances, Duration catchUp)
             throws InterruptedException {
-        long deadline = System.nanoTime() + catchUp.toNanos();
-        ViewVerdict verdict = judge(flow, instances);
-        while (!verdict.right() && System.nanoTime() < deadline) {
+        long started = System.nanoTime();
+        Judged judged = judge(flow, instances);
+        Judged before = null;
+        while (!judged.verdict().right() && System.nanoTime() < started + catchUp.toNanos()) {
             Thread.sleep(200);
-            verdict = judge(flow, instances);
+            before = judged;
+            judged = judge(flow, instances);
         }
-        return verdict;
+        ViewVerdict verdict = judged.verdict();
+        return new ViewVerdict(verdict.listings, verdict.entries, verdict.lost, verdict.duplicated, verdict.extra,
+                verdict.misplaced, verdict.unanswered, verdict.firstDifference,
+                Duration.ofNanos(System.nanoTime() - started),
+                verdict.right() || (before != null && before.listings().equals(judged.listings())));
     }
 
-    private static ViewVerdict judge(EventFlow flow, List<ServiceInstance> instances) {
+    /** A verdict on one round of listings, and the listings themselves (to tell whether the view still moves). */
+    private record Judged(ViewVerdict verdict, List<Optional<List<EventFlow.Entry>>> listings) {
+    }
+
+    private static Judged judge(EventFlow flow, List<ServiceInstance> instances) {
+        List<Optional<List<EventFlow.Entry>>> all = new ArrayList<>();
         int listings = 0;
         long entries = 0;
         long lost = 0;
@@ -62,6 +75,7 @@ public record ViewVerdict(int listings, long entries, long lost, long duplicated
                 List<EventFlow.Entry> expected = flow.expected(project);
                 entries += expected.size();
                 Optional<List<EventFlow.Entry>> answer = listed(instance, project);
+                all.add(answer);
                 if (answer.isEmpty()) {
                     unanswered++;
                     first = first != null ? first : instance.name() + " did not list " + project;
@@ -89,7 +103,8 @@ public record ViewVerdict(int listings, long entries, long lost, long duplicated
                 }
             }
         }
-        return new ViewVerdict(listings, entries, lost, duplicated, extra, misplaced, unanswered, first);
+        return new Judged(new ViewVerdict(listings, entries, lost, duplicated, extra, misplaced, unanswered, first,
+                Duration.ZERO, false), all);
     }
 
     /** Every page of the queue as the instance lists it, one page token after another; empty if a page is not 200. */
@@ -129,8 +144,11 @@ public record ViewVerdict(int listings, long entries, long lost, long duplicated
 
     @Override
     public String toString() {
-        return String.format("%d listings of %,d entries: %d lost, %d duplicated, %d extra, %d misplaced, %d unanswered%s",
-                listings, entries, lost, duplicated, extra, misplaced, unanswered,
-                right() ? "" : "; first difference: " + firstDifference);
+        String first = firstDifference == null || firstDifference.length() < 600 ? firstDifference
+                : firstDifference.substring(0, 600) + "...";
+        return String.format("%d listings of %,d entries: %d lost, %d duplicated, %d extra, %d misplaced, %d unanswered"
+                        + " (%s after %.1f s)%s", listings, entries, lost, duplicated, extra, misplaced, unanswered,
+                right() ? "equal to the model" : settled ? "settled, not equal" : "still changing",
+                waited.toMillis() / 1e3, right() ? "" : "; first difference: " + first);
     }
 }
