@@ -66,7 +66,11 @@ public final class BrokerCluster implements AutoCloseable {
             Map.entry("offsets.topic.num.partitions", "10"),
             Map.entry("transaction.state.log.num.partitions", "10"),
             Map.entry("broker.heartbeat.interval.ms", "500"),
-            Map.entry("broker.session.timeout.ms", "3000"));
+            Map.entry("broker.session.timeout.ms", "3000"),
+            // Kafka's default again: the embedded broker checks every 500 ms so that a killed queueview's open
+            // transaction ends quickly; a cluster of an operator's checks every 10 s, and a transaction that a broker
+            // failure holds up past its timeout is aborted as late as there
+            Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000"));
 
     /** One node: its id, ports (kept across restarts), data and log; the process while it runs. */
     private static final class Node {
