@@ -57,7 +57,8 @@ public final class Supervisor implements AutoCloseable {
         try {
             List<String> lines = java.nio.file.Files.readAllLines(instance.log());
             for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith("queueview: ")) { // Main's own word on why it exits
+                // Main's own word on why it exits; "stopping" is its shutdown hook's, after that word
+                if (lines.get(i).startsWith("queueview: ") && !lines.get(i).equals("queueview: stopping")) {
                     return lines.get(i);
                 }
             }
