@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +100,18 @@ class BrokerFaultsIT {
                 cluster.close();
             }
         }
+    }
+
+    @Test
+    @Order(0)
+    void everyTopicOfQueueviewAndKafkaIsReplicatedThreeTimesWithTwoInSync() {
+        // queueview creates its topics with QUEUEVIEW_REPLICATION_FACTOR and Kafka Streams its internal ones with
+        // the same, but neither sets min.insync.replicas: the cluster's default is what holds them to 2
+        Map<String, BrokerCluster.Replication> replication = cluster.replication(
+                topic -> group.owns(topic) || topic.startsWith("__"));
+        assertTrue(replication.keySet().stream().filter(group::owns).count() >= 5, replication.toString());
+        replication.forEach((topic, replicated) ->
+                assertEquals(new BrokerCluster.Replication(3, 2), replicated, topic));
     }
 
     @Test

@@ -19,10 +19,12 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Three Kafka nodes, each its own JVM ({@link BrokerProcess}) on 127.0.0.1, each a combined broker and controller
@@ -208,6 +210,34 @@ public final class BrokerCluster implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /** How a topic is replicated: its partitions' replica count (the least, should they differ) and its min ISR. */
+    public record Replication(int factor, int minInSync) {
+    }
+
+    /** Each chosen topic's replication, min.insync.replicas as the broker applies it (its own or the default). */
+    public Map<String, Replication> replication(Predicate<String> topics) {
+        Collection<TopicDescription> described = describe(topics);
+        List<ConfigResource> resources = described.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList();
+        try {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+            Map<String, Replication> replication = new TreeMap<>();
+            for (TopicDescription topic : described) {
+                int factor = topic.partitions().stream().mapToInt(partition -> partition.replicas().size()).min()
+                        .orElse(0);
+                String minInSync = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
+                        .get("min.insync.replicas").value();
+                replication.put(topic.name(), new Replication(factor, Integer.parseInt(minInSync)));
+            }
+            return replication;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("no answer about the topics' configs", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** The node that leads the most partitions of the chosen topics. */
