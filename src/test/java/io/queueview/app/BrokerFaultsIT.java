@@ -220,11 +220,7 @@ class BrokerFaultsIT {
         if (answer.statusCode() != 200) {
             return false;
         }
-        List<EventFlow.Entry> page = new ArrayList<>();
-        for (JsonNode entry : read(answer.body()).at("/payload/list")) {
-            page.add(new EventFlow.Entry(entry.get("id").asLong(), entry.get("priority").asInt(),
-                    entry.get("rank_stamp").asLong()));
-        }
+        List<EventFlow.Entry> page = EventFlow.Entry.listedIn(read(answer.body()));
         Set<Long> ids = new HashSet<>();
         return page.stream().allMatch(entry -> ids.add(entry.id())) && page.equals(page.stream()
                 .sorted(Comparator.comparingInt(EventFlow.Entry::priority).reversed()

@@ -1,5 +1,6 @@
 package io.queueview.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +27,16 @@ public final class EventFlow implements AutoCloseable {
 
     /** An entry as the list call shows it, in the model. */
     public record Entry(long id, int priority, long rankStamp) {
+
+        /** The entries of a list answer's page, in its order. */
+        public static List<Entry> listedIn(JsonNode answer) {
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode entry : answer.at("/payload/list")) {
+                entries.add(new Entry(entry.get("id").asLong(), entry.get("priority").asInt(),
+                        entry.get("rank_stamp").asLong()));
+            }
+            return entries;
+        }
     }
 
     private static final int MOST_PER_QUEUE = 150;

@@ -124,10 +124,7 @@ public record ViewVerdict(int listings, long entries, long lost, long duplicated
                 return Optional.empty();
             }
             JsonNode page = read(answer.body());
-            for (JsonNode entry : page.at("/payload/list")) {
-                entries.add(new EventFlow.Entry(entry.get("id").asLong(), entry.get("priority").asInt(),
-                        entry.get("rank_stamp").asLong()));
-            }
+            entries.addAll(EventFlow.Entry.listedIn(page));
             JsonNode next = page.at("/payload/page_info/next_page_token");
             token = next.isTextual() ? next.asText() : null;
         } while (token != null);
