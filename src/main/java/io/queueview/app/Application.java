@@ -133,10 +133,16 @@ public final class Application implements AutoCloseable {
         HangingTransactions hanging = new HangingTransactions(admin, topic -> readCommitted(topic, settings),
                 settings.view().applicationId());
         progress = new StartProgress(streams, settings.view().applicationId(), restores, hanging);
+        StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; the view stops answering", e);
-            progress.stopped(e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamThreadExceptionResponse response = failures.respond(e);
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("a stream thread failed; a new one takes its tasks over, which restore their stores", e);
+            } else {
+                LOG.error("stream thread failed; the view stops answering", e);
+                progress.stopped(e);
+            }
+            return response;
         });
         StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.view().partitions(),
                 settings.topics().commands(), progress::describe);
