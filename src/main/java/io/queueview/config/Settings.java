@@ -80,10 +80,11 @@ public record Settings(
      *                            owner dies
      * @param groupProtocol       the Kafka Streams rebalance protocol: "classic" or "streams" (KIP-1071)
      * @param sessionTimeout      how long the group waits for a silent instance before moving its partitions
+     * @param transactionTimeout  after how long the broker aborts a transaction of queueview's left open
      */
     public record View(String applicationId, int partitions, short replicationFactor, String processingGuarantee,
                        Duration removalMarkerTtl, int streamThreads, Duration commitInterval, int standbyReplicas,
-                       String groupProtocol, Duration sessionTimeout) {
+                       String groupProtocol, Duration sessionTimeout, Duration transactionTimeout) {
     }
 
     /**
@@ -142,6 +143,7 @@ public record Settings(
         }
         boolean embedded = kafkaBootstrap == null;
         String httpHost = read.text("QUEUEVIEW_HTTP_HOST", "127.0.0.1");
+        Duration commitInterval = read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofMillis(100));
         String advertisedHost = read.text("QUEUEVIEW_ADVERTISED_HOST",
                 "0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost);
         return new Settings(
@@ -160,10 +162,12 @@ public record Settings(
                                 Set.of("exactly_once_v2", "at_least_once")),
                         read.duration("QUEUEVIEW_REMOVAL_MARKER_TTL", Duration.ofHours(24)),
                         read.integer("QUEUEVIEW_STREAM_THREADS", 2, 1, 64),
-                        read.duration("QUEUEVIEW_COMMIT_INTERVAL", Duration.ofMillis(100)),
+                        commitInterval,
                         read.integer("QUEUEVIEW_STANDBY_REPLICAS", 1, 0, 16),
                         read.oneOf("QUEUEVIEW_GROUP_PROTOCOL", "classic", Set.of("classic", "streams")),
-                        read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6))),
+                        read.duration("QUEUEVIEW_SESSION_TIMEOUT", Duration.ofSeconds(6)),
+                        read.duration("QUEUEVIEW_TRANSACTION_TIMEOUT", max(Duration.ofSeconds(5),
+                                commitInterval.multipliedBy(5)))),
                 new Http(
                         httpHost,
                         read.port("QUEUEVIEW_HTTP_PORT", 8080),
@@ -187,6 +191,10 @@ public record Settings(
                 read.bool("QUEUEVIEW_METRICS_TOKEN_REQUIRED", false),
                 read.oneOf("QUEUEVIEW_LOG_FORMAT", "text", Set.of("text", "json")),
                 read.duration("QUEUEVIEW_START_TIMEOUT", Duration.ofMinutes(5)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Reads one variable at a time and says which one is wrong; notes each name it is asked for. */

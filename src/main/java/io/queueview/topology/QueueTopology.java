@@ -115,10 +115,12 @@ public final class QueueTopology {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // A transaction left open by a killed instance holds back read_committed readers, and the committed offsets
         // its successor must fetch, until the broker aborts it after this timeout (Streams' default: 10 s; measured:
-        // failover under a steady stream of events 12.1 s with it). 5 s, five commit intervals at least, ends it
-        // before the session timeout (6 s) hands its partitions over.
+        // failover under a steady stream of events 12.1 s with it). The default, 5 s or five commit intervals, ends
+        // it before the session timeout (6 s) hands its partitions over; but a broker's failover takes longer and
+        // aborts the transactions its coordinator held (docs/operations.md, When Kafka fails): the trade-off is the
+        // operator's, QUEUEVIEW_TRANSACTION_TIMEOUT.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-                (int) Math.max(5_000, 5 * settings.view().commitInterval().toMillis()));
+                (int) settings.view().transactionTimeout().toMillis());
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A new application reads the events topic from its beginning: the view is the whole history.
