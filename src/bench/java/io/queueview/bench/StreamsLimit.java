@@ -46,13 +46,13 @@ final class StreamsLimit {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingDisabled());
-        builder.stream(settings.eventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read"))
+        builder.stream(settings.topics().events(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read"))
                 .map((key, value) -> {
                     QueueEvent event = parse(value);
                     return KeyValue.pair(QueueKeys.queue(event.queue()), EventCodec.encode(event));
                 }, Named.as("parse"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("by-queue")
-                        .withNumberOfPartitions(settings.partitions()))
+                        .withNumberOfPartitions(settings.view().partitions()))
                 .process(() -> new Write(written), Named.as("write"), STORE);
         Properties config = QueueTopology.streamsConfig(settings, bootstrap, "127.0.0.1:0");
         // a group of its own each time: a second run under a used id would start from the group's committed offsets

@@ -22,20 +22,20 @@ import java.util.Base64;
 record AccessTokens(Authenticator authenticator, String demoToken) {
 
     static AccessTokens load(Settings settings) throws IOException {
-        JwtVerifier jwt = settings.jwks() == null ? null : JwtVerifier.of(settings.jwks(), new JwtVerifier.Rules(
-                settings.jwtIssuer(), settings.jwtAudience(), settings.jwtProjectsClaim(), settings.jwtActionsClaim(),
-                settings.jwtClockSkew()));
-        if (settings.tokensFile() != null) {
-            return new AccessTokens(Authenticator.either(TokenFile.load(settings.tokensFile()), jwt), null);
+        JwtVerifier jwt = settings.auth().jwks() == null ? null : JwtVerifier.of(settings.auth().jwks(), new JwtVerifier.Rules(
+                settings.auth().jwtIssuer(), settings.auth().jwtAudience(), settings.auth().jwtProjectsClaim(), settings.auth().jwtActionsClaim(),
+                settings.auth().jwtClockSkew()));
+        if (settings.auth().tokensFile() != null) {
+            return new AccessTokens(Authenticator.either(TokenFile.load(settings.auth().tokensFile()), jwt), null);
         }
-        if (jwt != null && settings.demoToken() == null) {
+        if (jwt != null && settings.auth().demoToken() == null) {
             return new AccessTokens(Authenticator.either(TokenFile.none(), jwt), null);
         }
         Path tokenFile = settings.dataDir().resolve("demo-token");
         Path tokensFile = settings.dataDir().resolve("tokens.json");
         String token;
-        if (settings.demoToken() != null) {
-            token = settings.demoToken();
+        if (settings.auth().demoToken() != null) {
+            token = settings.auth().demoToken();
             Files.writeString(tokenFile, token + "\n", StandardCharsets.UTF_8);
         } else if (Files.exists(tokenFile)) {
             token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();

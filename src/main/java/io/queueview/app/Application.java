@@ -86,31 +86,31 @@ public final class Application implements AutoCloseable {
 
     private void startAll() throws Exception {
         Files.createDirectories(settings.dataDir());
-        if (settings.embeddedKafka()) {
-            broker = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.embeddedKafkaPort());
+        if (settings.kafka().embedded()) {
+            broker = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafka().embeddedPort());
             bootstrapServers = broker.bootstrapServers();
             LOG.info("embedded Kafka broker on {} (data in {})", bootstrapServers, settings.dataDir().resolve("kafka"));
         } else {
-            bootstrapServers = settings.kafkaBootstrap();
+            bootstrapServers = settings.kafka().bootstrap();
         }
-        Map<String, Object> setup = settings.kafkaClient(bootstrapServers);
+        Map<String, Object> setup = settings.kafka().client(bootstrapServers);
         setup.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) SETUP_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(setup)) {
             Topics.ensure(admin, settings, bootstrapServers);
             StreamsGroupConfig.apply(admin, settings);
             if (settings.demo()) {
-                int written = DemoData.loadIfEmpty(admin, settings.kafkaClient(bootstrapServers),
-                        settings.eventsTopic());
+                int written = DemoData.loadIfEmpty(admin, settings.kafka().client(bootstrapServers),
+                        settings.topics().events());
                 if (written > 0) {
-                    LOG.info("wrote {} demo events to {}", written, settings.eventsTopic());
+                    LOG.info("wrote {} demo events to {}", written, settings.topics().events());
                 }
             }
         }
         tokens = AccessTokens.load(settings);
-        if (settings.jwks() != null) { // where the keys come from, and what is checked; never a token
-            LOG.info("JWTs accepted: RS256/ES256 by keys from {}, issuer {}, audience {}", settings.jwks(),
-                    settings.jwtIssuer() == null ? "any" : settings.jwtIssuer(),
-                    settings.jwtAudience() == null ? "any" : settings.jwtAudience());
+        if (settings.auth().jwks() != null) { // where the keys come from, and what is checked; never a token
+            LOG.info("JWTs accepted: RS256/ES256 by keys from {}, issuer {}, audience {}", settings.auth().jwks(),
+                    settings.auth().jwtIssuer() == null ? "any" : settings.auth().jwtIssuer(),
+                    settings.auth().jwtAudience() == null ? "any" : settings.auth().jwtAudience());
         }
 
         // The HTTP server binds its port first (0 = any free one): application.server must name it. Until the view
@@ -121,44 +121,50 @@ public final class Application implements AutoCloseable {
         reader = new QueueReader(new StartingStores(view), TIME);
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues(), TIME, housekeeping);
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
-        ServerTls tls = settings.httpTls() == null ? null : new ServerTls(settings.httpTls());
-        http = ApiServer.start(settings.httpHost(), settings.httpPort(), new ApiServer.Parts(tokens.authenticator(), reader,
+        ServerTls tls = settings.http().tls() == null ? null : new ServerTls(settings.http().tls());
+        http = ApiServer.start(settings.http().host(), settings.http().port(), new ApiServer.Parts(tokens.authenticator(), reader,
                 new StartingWriter(writes), TIME, housekeeping, settings.writeTimeout().plus(FORWARD_MARGIN),
                 metrics, settings.metricsNeedToken(), changeLog::get, new StreamLimits(
-                        settings.changeStreamsMax(), settings.changeStreamsPerToken()), tls));
-        HostInfo self = new HostInfo(settings.advertisedHost(), http.port());
+                        settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls));
+        HostInfo self = new HostInfo(settings.http().advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
                 InstanceIdentity.groupInstanceId(settings.dataDir())));
 
         RestoreProgress restores = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restores);
-        admin = Admin.create(settings.kafkaClient(bootstrapServers));
+        admin = Admin.create(settings.kafka().client(bootstrapServers));
         HangingTransactions hanging = new HangingTransactions(admin, topic -> readCommitted(topic, settings),
-                settings.applicationId());
-        progress = new StartProgress(streams, settings.applicationId(), restores, hanging);
+                settings.view().applicationId());
+        progress = new StartProgress(streams, settings.view().applicationId(), restores, hanging);
+        StreamThreadFailures failures = new StreamThreadFailures(TIME::nanoTime);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; the view stops answering", e);
-            progress.stopped(e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamThreadExceptionResponse response = failures.respond(e);
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("a stream thread failed; a new one takes its tasks over, which restore their stores", e);
+            } else {
+                LOG.error("stream thread failed; the view stops answering", e);
+                progress.stopped(e);
+            }
+            return response;
         });
-        StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.partitions(),
-                settings.commandsTopic(), progress::describe, TIME);
+        StreamsLocalStores stores = new StreamsLocalStores(streams, self, settings.view().partitions(),
+                settings.topics().commands(), progress::describe, TIME);
         streams.setStateListener((now, before) -> {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
         });
-        Map<String, Object> writer = settings.kafkaClient(bootstrapServers);
+        Map<String, Object> writer = settings.kafka().client(bootstrapServers);
         writer.put(ProducerConfig.ACKS_CONFIG, "all");
         writer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         writer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         commands = new KafkaProducer<>(writer, new ByteArraySerializer(), new ByteArraySerializer());
-        writes.set(new KafkaQueueWriter(streams, stores, commands, settings.commandsTopic(),
-                settings.auditTopic(), settings.writeTimeout(), TIME));
+        writes.set(new KafkaQueueWriter(streams, stores, commands, settings.topics().commands(),
+                settings.topics().audit(), settings.writeTimeout(), TIME));
         view.set(stores);
         metrics.bind(streams);
         streams.start();
-        changes = QueueChangesFeed.start(settings.kafkaClient(bootstrapServers), settings.changesTopic());
+        changes = QueueChangesFeed.start(settings.kafka().client(bootstrapServers), settings.topics().changes());
         changeLog.set(changes.log());
         watchTransactions(hanging);
         reportWhileStarting();
@@ -188,7 +194,7 @@ public final class Application implements AutoCloseable {
      * or dead-letter topic stalls nothing of queueview's, and a secured cluster grants it no READ there.
      */
     private static boolean readCommitted(String topic, Settings settings) {
-        return topic.startsWith(settings.applicationId() + "-") || topic.equals(settings.changesTopic());
+        return topic.startsWith(settings.view().applicationId() + "-") || topic.equals(settings.topics().changes());
     }
 
     /**

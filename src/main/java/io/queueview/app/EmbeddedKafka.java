@@ -26,13 +26,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Apache Kafka's own KRaft broker (one node, combined broker + controller) running in this process on 127.0.0.1.
- * {@link #start} throws {@link BindException} if the port is taken, and {@link IOException} if the log dir cannot be
+ * Apache Kafka's own KRaft broker (one node, combined broker + controller) running in this process on 127.0.0.1,
+ * alone or as one {@link Member} of a static quorum of such nodes (a test cluster). {@link #start} throws {@link BindException} if the port is taken, and {@link IOException} if the log dir cannot be
  * formatted or the broker does not start and accept clients within 60 s.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
-    private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final long READY_TIMEOUT_SECONDS = 60;
 
@@ -47,6 +46,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A listener beside the PLAINTEXT one, on 127.0.0.1: its name, security protocol (SSL, SASL_SSL ...) and port. */
     public record Listener(String name, String protocol, int port) {
+    }
+
+    /**
+     * This node's place in a static quorum (kraft.version 0): its id, the id every member is formatted with, its
+     * controller port and every voter as {@code id@host:port} ({@code controller.quorum.voters}).
+     */
+    public record Member(int nodeId, String clusterId, int controllerPort, String voters) {
+
+        /** The only voter of a quorum of its own: node 1 under a new cluster id (kept from the first format on). */
+        static Member alone(int controllerPort) {
+            return new Member(1, Uuid.randomUuid().toString(), controllerPort, "1@" + HOST + ":" + controllerPort);
+        }
     }
 
     /** Formats logDir on first use (keeps it on later starts), starts the broker on 127.0.0.1:port (0 = a free port) and returns once it accepts clients. */
@@ -67,11 +78,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         while (controllerPort == brokerPort) {
             controllerPort = freePort();
         }
+        return start(logDir, brokerPort, Member.alone(controllerPort), more, settings);
+    }
+
+    /**
+     * One member of a quorum on its broker port (must be free): startup returns once enough voters run to elect a
+     * controller and this broker is unfenced, so the members of a cluster are started side by side.
+     */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, Member member, List<Listener> more,
+                                      Map<String, String> settings) throws IOException {
+        requireFree(brokerPort);
         Files.createDirectories(logDir);
-        formatOnFirstUse(logDir);
+        formatOnFirstUse(logDir, member);
 
         String bootstrapServers = HOST + ":" + brokerPort;
-        Map<String, Object> config = new HashMap<>(config(logDir, brokerPort, controllerPort));
+        Map<String, Object> config = new HashMap<>(config(logDir, brokerPort, member));
         for (Listener listener : more) {
             String endpoint = listener.name() + "://" + HOST + ":" + listener.port();
             config.merge("listeners", endpoint, (known, added) -> known + "," + added);
@@ -106,11 +127,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> config(Path logDir, int brokerPort, int controllerPort) {
+    private static Map<String, Object> config(Path logDir, int brokerPort, Member member) {
+        int controllerPort = member.controllerPort();
         return Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", NODE_ID),
-                Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort),
+                Map.entry("node.id", member.nodeId()),
+                Map.entry("controller.quorum.voters", member.voters()),
                 Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
@@ -148,7 +170,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("server.max.startup.time.ms", String.valueOf(TimeUnit.SECONDS.toMillis(READY_TIMEOUT_SECONDS))));
     }
 
-    private static void formatOnFirstUse(Path logDir) throws IOException {
+    private static void formatOnFirstUse(Path logDir, Member member) throws IOException {
         // The Formatter writes meta.properties last, so its presence means a complete earlier format whose cluster id
         // must be kept: formatting again with a new id would be refused (and would orphan the data).
         if (Files.exists(logDir.resolve("meta.properties"))) {
@@ -157,8 +179,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         String dir = logDir.toString();
         try {
             new Formatter()
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(member.nodeId())
+                    .setClusterId(member.clusterId())
                     .setDirectories(List.of(dir))
                     .setMetadataLogDirectory(dir)
                     .setControllerListenerName(CONTROLLER_LISTENER)

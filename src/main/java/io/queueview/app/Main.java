@@ -92,7 +92,7 @@ public final class Main {
     }
 
     private static String readyMessage(Settings settings, Application app) {
-        String base = (settings.httpTls() == null ? "http://" : "https://") + settings.advertisedHost() + ":"
+        String base = (settings.http().tls() == null ? "http://" : "https://") + settings.http().advertisedHost() + ":"
                 + app.httpPort();
         StringBuilder message = new StringBuilder("queueview: ready on " + base + " (Kafka " + app.bootstrapServers() + ")");
         if (app.demoToken() != null) {

@@ -24,14 +24,14 @@ final class StreamsGroupConfig {
     }
 
     static void apply(Admin admin, Settings settings) throws InterruptedException, ExecutionException {
-        if (!"streams".equals(settings.groupProtocol())) {
+        if (!"streams".equals(settings.view().groupProtocol())) {
             return;
         }
-        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, settings.applicationId());
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, settings.view().applicationId());
         List<AlterConfigOp> configs = Map.of(
-                        "streams.session.timeout.ms", settings.sessionTimeout().toMillis(),
+                        "streams.session.timeout.ms", settings.view().sessionTimeout().toMillis(),
                         "streams.heartbeat.interval.ms", QueueTopology.heartbeatInterval(settings).toMillis(),
-                        "streams.num.standby.replicas", (long) settings.standbyReplicas())
+                        "streams.num.standby.replicas", (long) settings.view().standbyReplicas())
                 .entrySet().stream()
                 .map(config -> new AlterConfigOp(new ConfigEntry(config.getKey(), config.getValue().toString()),
                         AlterConfigOp.OpType.SET))
@@ -42,7 +42,7 @@ final class StreamsGroupConfig {
             String set = configs.stream().map(op -> op.configEntry().name() + "=" + op.configEntry().value())
                     .sorted().collect(Collectors.joining(", "));
             String remedy = e.getCause() instanceof GroupAuthorizationException
-                    ? "; queueview needs ALTER_CONFIGS on GROUP '" + settings.applicationId() + "' (docs/kafka-security.md)"
+                    ? "; queueview needs ALTER_CONFIGS on GROUP '" + settings.view().applicationId() + "' (docs/kafka-security.md)"
                     : " (see docs/operations.md, Scaling out)";
             throw new IllegalStateException("the broker refused the streams group's configs (" + set + "): "
                     + e.getCause().getMessage() + remedy, e);

@@ -31,13 +31,13 @@ final class Topics {
         } catch (ExecutionException e) {
             throw KafkaUnreachable.explain(bootstrapServers, e.getCause());
         }
-        Optional<Short> replication = settings.replicationFactor() == -1
-                ? Optional.empty() : Optional.of(settings.replicationFactor());
-        List<NewTopic> missing = List.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic(),
-                        settings.commandsTopic(), settings.auditTopic())
+        Optional<Short> replication = settings.view().replicationFactor() == -1
+                ? Optional.empty() : Optional.of(settings.view().replicationFactor());
+        List<NewTopic> missing = List.of(settings.topics().events(), settings.topics().deadLetters(), settings.topics().changes(),
+                        settings.topics().commands(), settings.topics().audit())
                 .stream()
                 .filter(name -> !existing.contains(name))
-                .map(name -> new NewTopic(name, Optional.of(settings.partitions()), replication))
+                .map(name -> new NewTopic(name, Optional.of(settings.view().partitions()), replication))
                 .toList();
         if (!missing.isEmpty()) {
             CreateTopicsResult created = admin.createTopics(missing);
@@ -55,10 +55,10 @@ final class Topics {
                 }
             }
         }
-        int commandPartitions = partitionCount(admin, settings.commandsTopic());
-        if (commandPartitions != settings.partitions()) {
-            throw new IllegalStateException("topic " + settings.commandsTopic() + " has " + commandPartitions
-                    + " partitions but QUEUEVIEW_PARTITIONS is " + settings.partitions()
+        int commandPartitions = partitionCount(admin, settings.topics().commands());
+        if (commandPartitions != settings.view().partitions()) {
+            throw new IllegalStateException("topic " + settings.topics().commands() + " has " + commandPartitions
+                    + " partitions but QUEUEVIEW_PARTITIONS is " + settings.view().partitions()
                     + ": they must be equal (commands meet their queue's events in the same task)");
         }
     }

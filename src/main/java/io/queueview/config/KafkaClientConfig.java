@@ -36,7 +36,7 @@ public final class KafkaClientConfig {
             Map.entry("group.instance.id", "the data folder's instance-id"),
             Map.entry("group.id", "QUEUEVIEW_APPLICATION_ID"),
             Map.entry("transactional.id", "QUEUEVIEW_APPLICATION_ID"),
-            Map.entry("transaction.timeout.ms", "QUEUEVIEW_COMMIT_INTERVAL"),
+            Map.entry("transaction.timeout.ms", "QUEUEVIEW_TRANSACTION_TIMEOUT"),
             Map.entry("isolation.level", ""),
             Map.entry("enable.idempotence", ""),
             Map.entry("acks", ""),

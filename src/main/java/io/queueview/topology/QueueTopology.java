@@ -47,32 +47,32 @@ public final class QueueTopology {
         builder.addStateStore(QueueViewStore.builder(QueueStores.VIEW));
         // Written by the API's write calls, keyed by queue, with the repartition topic's partition count: a
         // command meets the events of its queue in the same task, and applies in topic order among them.
-        KStream<byte[], byte[]> commands = builder.stream(settings.commandsTopic(),
+        KStream<byte[], byte[]> commands = builder.stream(settings.topics().commands(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-queue-commands"));
 
         KStream<byte[], EventIntake.Outcome> checked = builder
-                .stream(settings.eventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .stream(settings.topics().events(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("read-queue-events"))
                 .process(EventIntake::new, Named.as("check-event"));
 
         checked.split(Named.as("route-"))
                 .branch((key, outcome) -> outcome.rejected(), Branched.withConsumer(rejected -> rejected
                         .mapValues(EventIntake.Outcome::rejectedValue, Named.as("original-value"))
-                        .to(settings.dlqTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .to(settings.topics().deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("write-dead-letters")), "dead-letter"))
                 .defaultBranch(Branched.withConsumer(valid -> {
                     KStream<byte[], byte[]> projected = valid
                             .mapValues(outcome -> EventCodec.encode(outcome.event()), Named.as("encode-event"))
                             .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                                     .withName(EVENTS_BY_QUEUE)
-                                    .withNumberOfPartitions(settings.partitions()))
+                                    .withNumberOfPartitions(settings.view().partitions()))
                             .merge(commands, Named.as("merge-queue-commands"))
-                            .process(() -> new QueueProjector(settings.removalMarkerTtl(), settings.commandsTopic()),
+                            .process(() -> new QueueProjector(settings.view().removalMarkerTtl(), settings.topics().commands()),
                                     Named.as("queue-projector"), QueueStores.ALL);
                     // the projector sends each record to one of these by name: an applied change, or an audit record
-                    projected.to(settings.changesTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                    projected.to(settings.topics().changes(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                             .withName(CHANGES_SINK));
-                    projected.to(settings.auditTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                    projected.to(settings.topics().audit(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                             .withName(AUDIT_SINK));
                 }, "valid"));
         return builder.build();
@@ -90,19 +90,19 @@ public final class QueueTopology {
     public static Properties streamsConfig(Settings settings, String bootstrapServers, String applicationServer,
                                            String groupInstanceId) {
         Properties props = new Properties();
-        props.putAll(settings.kafkaClient()); // security and the like for every client; none of the keys set below
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.putAll(settings.kafka().clientSettings()); // security and the like for every client; none of the keys set below
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.view().applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.view().processingGuarantee());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.view().replicationFactor());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.view().streamThreads());
         // Each commit is a Kafka transaction over every partition written. Under exactly-once the projector reads
         // the repartition topic read_committed, so an event reaches the view only when the transaction that re-keyed
         // it commits: the interval is a floor on freshness (1 s: p50 520 ms, p99 1 s from produce to visible;
         // 100 ms, the default: 62-70 ms, p99 116-133 ms), and measured the same for bulk ingest within noise.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.view().commitInterval().toMillis());
         // The projector's tasks read two partitions, and the commands' one is empty most of the time. Task idling
         // (for timestamp order across partitions, which no rule here depends on) then formats a log text on every
         // check, traced or not: 9% of the stream thread in a profile. -1 turns idling off.
@@ -115,10 +115,12 @@ public final class QueueTopology {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // A transaction left open by a killed instance holds back read_committed readers, and the committed offsets
         // its successor must fetch, until the broker aborts it after this timeout (Streams' default: 10 s; measured:
-        // failover under a steady stream of events 12.1 s with it). 5 s, five commit intervals at least, ends it
-        // before the session timeout (6 s) hands its partitions over.
+        // failover under a steady stream of events 12.1 s with it). The default, 5 s or five commit intervals, ends
+        // it before the session timeout (6 s) hands its partitions over; but a broker's failover takes longer and
+        // aborts the transactions its coordinator held (docs/operations.md, When Kafka fails): the trade-off is the
+        // operator's, QUEUEVIEW_TRANSACTION_TIMEOUT.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-                (int) Math.max(5_000, 5 * settings.commitInterval().toMillis()));
+                (int) settings.view().transactionTimeout().toMillis());
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A new application reads the events topic from its beginning: the view is the whole history.
@@ -134,17 +136,17 @@ public final class QueueTopology {
      * the streams protocol the session timeout and the standbys are group configs (StreamsGroupConfig).
      */
     private static void membership(Properties props, Settings settings, String groupInstanceId) {
-        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, settings.groupProtocol());
-        if ("classic".equals(settings.groupProtocol())) {
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, settings.view().groupProtocol());
+        if ("classic".equals(settings.view().groupProtocol())) {
             // Static membership only here: with the streams protocol (Kafka 4.4) a member that comes back under
             // the name of one killed within its session is refused (UNRELEASED_INSTANCE_ID), a fatal error that
             // stops the view; measured on kill -9 and restart.
             if (groupInstanceId != null) {
                 props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId);
             }
-            props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+            props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.view().standbyReplicas());
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                    (int) settings.sessionTimeout().toMillis());
+                    (int) settings.view().sessionTimeout().toMillis());
             // The survivors learn of a rebalance on their next heartbeat: a fifth of the session keeps that short.
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
                     (int) heartbeatInterval(settings).toMillis());
@@ -153,7 +155,7 @@ public final class QueueTopology {
 
     /** A fifth of the session timeout: several heartbeats may be lost before the member is given up. */
     public static Duration heartbeatInterval(Settings settings) {
-        return settings.sessionTimeout().dividedBy(5);
+        return settings.view().sessionTimeout().dividedBy(5);
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> keyValueStore(String name) {

@@ -63,7 +63,7 @@ class GeneratedClientIT {
                     .with("cluster_id", id % 2 == 1 ? "cce-1" : id % 4 == 0 ? "ma-1" : "ma-2");
             records.add(new SimpleEntry<>(null, event.bytes()));
         }
-        SharedBroker.produce(service.settings().eventsTopic(), records);
+        SharedBroker.produce(service.settings().topics().events(), records);
         Await.until(Duration.ofSeconds(60), ENTRIES + " entries are listed",
                 () -> listed() == ENTRIES);
     }

@@ -61,7 +61,7 @@ class PoisonRecordsIT {
         }
         records.add(record("good-" + id, enqueued("p", "PROCESSOR", id).bytes()));
         goodIds.add(id);
-        SharedBroker.produce(service.settings().eventsTopic(), records);
+        SharedBroker.produce(service.settings().topics().events(), records);
 
         awaitIds(goodIds); // same priority, rank_stamp grows with the id: listed in id order
         Map<String, List<ConsumerRecord<byte[], byte[]>>> deadByKey = readDeadLetters(poisons.size());
@@ -72,7 +72,7 @@ class PoisonRecordsIT {
             String reason = header(dead.get(0), "queueview.dlq.reason");
             assertTrue(reason.startsWith(poison.getValue().reason()), poison.getKey() + ": " + reason);
             assertArrayEquals(poison.getValue().value(), dead.get(0).value(), poison.getKey() + " unchanged");
-            assertEquals(service.settings().eventsTopic(), header(dead.get(0), "queueview.dlq.source.topic"));
+            assertEquals(service.settings().topics().events(), header(dead.get(0), "queueview.dlq.source.topic"));
         }
         assertEquals(goodIds, listedIds()); // still: nothing of a poison record was applied after all
     }
@@ -152,9 +152,9 @@ class PoisonRecordsIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(service.settings().dlqTopic()));
+            consumer.subscribe(List.of(service.settings().topics().deadLetters()));
             int[] read = {0};
-            Await.until(VISIBLE_WITHIN, expected + " records on " + service.settings().dlqTopic(), () -> {
+            Await.until(VISIBLE_WITHIN, expected + " records on " + service.settings().topics().deadLetters(), () -> {
                 read[0] += collect(consumer, byKey);
                 return read[0] >= expected;
             });

@@ -185,6 +185,6 @@ class QueuePageIT {
         for (EventJson event : events) {
             records.add(new SimpleEntry<>(project.getBytes(StandardCharsets.UTF_8), event.bytes()));
         }
-        SharedBroker.produce(settings.eventsTopic(), records);
+        SharedBroker.produce(settings.topics().events(), records);
     }
 }

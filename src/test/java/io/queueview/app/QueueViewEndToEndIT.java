@@ -75,7 +75,7 @@ class QueueViewEndToEndIT {
     void createsItsTopicsWithTheConfiguredPartitions() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers()))) {
             Map<String, TopicDescription> topics = admin.describeTopics(
-                    Set.of(settings.eventsTopic(), settings.dlqTopic(), settings.changesTopic())).allTopicNames().get();
+                    Set.of(settings.topics().events(), settings.topics().deadLetters(), settings.topics().changes())).allTopicNames().get();
             topics.values().forEach(topic -> assertEquals(2, topic.partitions().size(), topic.name()));
         }
     }
@@ -101,15 +101,15 @@ class QueueViewEndToEndIT {
 
     @Test
     void sendsGarbageToTheDeadLetterTopicAndKeepsGoing() throws IOException {
-        SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
+        SharedBroker.produce(settings.topics().events(), List.of(new SimpleEntry<>(
                 "k".getBytes(StandardCharsets.UTF_8), "{garbage".getBytes(StandardCharsets.UTF_8))));
         produce("1", enqueued("p", "RESIM", 1));
         awaitIds("p", "RESIM", List.of(1L));
 
-        ConsumerRecord<byte[], byte[]> dead = readOne(settings.dlqTopic());
+        ConsumerRecord<byte[], byte[]> dead = readOne(settings.topics().deadLetters());
         assertEquals("{garbage", new String(dead.value(), StandardCharsets.UTF_8));
         assertTrue(header(dead, "queueview.dlq.reason").startsWith("value is not JSON"));
-        assertEquals(settings.eventsTopic(), header(dead, "queueview.dlq.source.topic"));
+        assertEquals(settings.topics().events(), header(dead, "queueview.dlq.source.topic"));
         assertEquals("0", header(dead, "queueview.dlq.source.offset"));
     }
 
@@ -166,7 +166,7 @@ class QueueViewEndToEndIT {
                 Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(20)));
         List<SimulatedScheduler.Timed> events = new ArrayList<>(scheduler.enqueue(40));
         events.addAll(scheduler.removeHeadEvery(Duration.ofSeconds(2), Duration.ofMinutes(20), "DISPATCHED"));
-        SharedBroker.produce(settings.eventsTopic(), "p/RESIM", events);
+        SharedBroker.produce(settings.topics().events(), "p/RESIM", events);
         String tenth = "/v1.0/p/data/queuing-jobs/" + scheduler.queued().get(9) + "?queue_type=RESIM";
         Await.until(VISIBLE_WITHIN, "every dispatch applied", () -> page("p", "RESIM").at("/payload/list/0/id")
                 .asLong() == scheduler.queued().get(0));
@@ -187,9 +187,9 @@ class QueueViewEndToEndIT {
     @Test
     void aSecondInstanceAnswersEveryQueueForwardingTheOnesItDoesNotOwnToTheirOwner() throws Exception {
         Settings second = SharedBroker.settings(dataDir.resolve("second"),
-                "QUEUEVIEW_APPLICATION_ID", settings.applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(),
-                "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(), "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(),
-                "QUEUEVIEW_COMMANDS_TOPIC", settings.commandsTopic(),
+                "QUEUEVIEW_APPLICATION_ID", settings.view().applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.topics().events(),
+                "QUEUEVIEW_DLQ_TOPIC", settings.topics().deadLetters(), "QUEUEVIEW_CHANGES_TOPIC", settings.topics().changes(),
+                "QUEUEVIEW_COMMANDS_TOPIC", settings.topics().commands(),
                 "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString());
         List<String> projects = List.of("a", "b", "c", "d", "e", "f");
         for (String project : projects) {
@@ -223,9 +223,9 @@ class QueueViewEndToEndIT {
         }
         List<String> movedAway = new ArrayList<>();
         try (Application other = Application.start(SharedBroker.settings(dataDir.resolve("second"),
-                "QUEUEVIEW_APPLICATION_ID", settings.applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.eventsTopic(),
-                "QUEUEVIEW_DLQ_TOPIC", settings.dlqTopic(), "QUEUEVIEW_CHANGES_TOPIC", settings.changesTopic(),
-                "QUEUEVIEW_COMMANDS_TOPIC", settings.commandsTopic(),
+                "QUEUEVIEW_APPLICATION_ID", settings.view().applicationId(), "QUEUEVIEW_EVENTS_TOPIC", settings.topics().events(),
+                "QUEUEVIEW_DLQ_TOPIC", settings.topics().deadLetters(), "QUEUEVIEW_CHANGES_TOPIC", settings.topics().changes(),
+                "QUEUEVIEW_COMMANDS_TOPIC", settings.topics().commands(),
                 "QUEUEVIEW_TOKENS_FILE", dataDir.resolve("tokens.json").toString()))) {
             HttpClientForTests second = new HttpClientForTests(other.httpPort());
             Await.until(VISIBLE_WITHIN, "the second instance owns a queue", () -> {
@@ -257,7 +257,7 @@ class QueueViewEndToEndIT {
     }
 
     private void produce(String key, EventJson event) {
-        SharedBroker.produce(settings.eventsTopic(), List.of(new SimpleEntry<>(
+        SharedBroker.produce(settings.topics().events(), List.of(new SimpleEntry<>(
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), event.bytes())));
     }
 

@@ -84,9 +84,9 @@ class QueueWritesEndToEndIT {
         assertEquals(401, service.http().send("PUT", BASE + "/2", "not-a-token", "application/json",
                 "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TAIL\"}").statusCode());
         List<String> audit = new ArrayList<>();
-        Await.until(Duration.ofSeconds(30), "both writes on " + service.settings().auditTopic(), () -> {
+        Await.until(Duration.ofSeconds(30), "both writes on " + service.settings().topics().audit(), () -> {
             audit.clear();
-            readAll(service.settings().auditTopic()).forEach(value -> audit.add(new String(value, StandardCharsets.UTF_8)));
+            readAll(service.settings().topics().audit()).forEach(value -> audit.add(new String(value, StandardCharsets.UTF_8)));
             return audit.size() >= 2;
         });
         assertEquals(2, audit.size(), audit.toString());
@@ -112,7 +112,7 @@ class QueueWritesEndToEndIT {
             accepted.incrementAndGet();
         });
 
-        List<byte[]> commands = readAll(service.settings().commandsTopic());
+        List<byte[]> commands = readAll(service.settings().topics().commands());
         assertEquals(accepted.get(), commands.size());
         try (ProjectorDriver replay = new ProjectorDriver(service.dataDir().resolve("replay"))) {
             initial.forEach(replay::send);
@@ -197,7 +197,7 @@ class QueueWritesEndToEndIT {
     }
 
     private void produce(EventJson event) {
-        SharedBroker.produce(service.settings().eventsTopic(), List.of(new SimpleEntry<>(null, event.bytes())));
+        SharedBroker.produce(service.settings().topics().events(), List.of(new SimpleEntry<>(null, event.bytes())));
     }
 
     private HttpResponse<String> move(long id, String operation) {

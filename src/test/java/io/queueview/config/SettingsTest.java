@@ -30,27 +30,27 @@ class SettingsTest {
     @Test
     void defaultsRunTheEmbeddedBrokerWithDemoData() {
         Settings settings = Settings.from(Map.of());
-        assertTrue(settings.embeddedKafka());
-        assertNull(settings.kafkaBootstrap());
+        assertTrue(settings.kafka().embedded());
+        assertNull(settings.kafka().bootstrap());
         assertTrue(settings.demo());
-        assertEquals(8080, settings.httpPort());
-        assertEquals("127.0.0.1", settings.httpHost());
-        assertEquals(9092, settings.embeddedKafkaPort());
+        assertEquals(8080, settings.http().port());
+        assertEquals("127.0.0.1", settings.http().host());
+        assertEquals(9092, settings.kafka().embeddedPort());
         assertEquals(Path.of("./data"), settings.dataDir());
-        assertEquals("queue-events", settings.eventsTopic());
-        assertEquals("queue-events-dlq", settings.dlqTopic());
-        assertEquals("exactly_once_v2", settings.processingGuarantee());
-        assertEquals(Duration.ofHours(24), settings.removalMarkerTtl());
-        assertEquals(1, settings.replicationFactor());
-        assertEquals(1, settings.standbyReplicas());
-        assertEquals("classic", settings.groupProtocol());
-        assertEquals(Duration.ofSeconds(6), settings.sessionTimeout());
-        assertNull(settings.jwks(), "JWTs are off until a JWKS is configured");
-        assertNull(settings.jwtIssuer());
-        assertNull(settings.jwtAudience());
-        assertEquals("projects", settings.jwtProjectsClaim());
-        assertEquals("actions", settings.jwtActionsClaim());
-        assertEquals(Duration.ofSeconds(30), settings.jwtClockSkew());
+        assertEquals("queue-events", settings.topics().events());
+        assertEquals("queue-events-dlq", settings.topics().deadLetters());
+        assertEquals("exactly_once_v2", settings.view().processingGuarantee());
+        assertEquals(Duration.ofHours(24), settings.view().removalMarkerTtl());
+        assertEquals(1, settings.view().replicationFactor());
+        assertEquals(1, settings.view().standbyReplicas());
+        assertEquals("classic", settings.view().groupProtocol());
+        assertEquals(Duration.ofSeconds(6), settings.view().sessionTimeout());
+        assertNull(settings.auth().jwks(), "JWTs are off until a JWKS is configured");
+        assertNull(settings.auth().jwtIssuer());
+        assertNull(settings.auth().jwtAudience());
+        assertEquals("projects", settings.auth().jwtProjectsClaim());
+        assertEquals("actions", settings.auth().jwtActionsClaim());
+        assertEquals(Duration.ofSeconds(30), settings.auth().jwtClockSkew());
     }
 
     @Test
@@ -65,7 +65,7 @@ class SettingsTest {
                 """);
         Settings settings = Settings.from(Map.of("QUEUEVIEW_KAFKA_BOOTSTRAP", "kafka:9093",
                 "QUEUEVIEW_KAFKA_CONFIG", file.toString()));
-        Map<String, Object> client = settings.kafkaClient("kafka:9093");
+        Map<String, Object> client = settings.kafka().client("kafka:9093");
         assertEquals("SASL_SSL", client.get("security.protocol"));
         assertEquals("kafka:9093", client.get("bootstrap.servers"));
         assertTrue(((String) client.get("sasl.jaas.config")).endsWith("password=\"${env:QV_PASSWORD}\";"));
@@ -99,31 +99,31 @@ class SettingsTest {
                 "QUEUEVIEW_JWT_ISSUER", "https://idp.example", "QUEUEVIEW_JWT_AUDIENCE", "queueview",
                 "QUEUEVIEW_JWT_PROJECTS_CLAIM", "tenants", "QUEUEVIEW_JWT_ACTIONS_CLAIM", "scope",
                 "QUEUEVIEW_JWT_CLOCK_SKEW", "PT0S"));
-        assertEquals("https://idp.example/.well-known/jwks.json", settings.jwks());
-        assertEquals("https://idp.example", settings.jwtIssuer());
-        assertEquals("queueview", settings.jwtAudience());
-        assertEquals("tenants", settings.jwtProjectsClaim());
-        assertEquals("scope", settings.jwtActionsClaim());
-        assertEquals(Duration.ZERO, settings.jwtClockSkew());
+        assertEquals("https://idp.example/.well-known/jwks.json", settings.auth().jwks());
+        assertEquals("https://idp.example", settings.auth().jwtIssuer());
+        assertEquals("queueview", settings.auth().jwtAudience());
+        assertEquals("tenants", settings.auth().jwtProjectsClaim());
+        assertEquals("scope", settings.auth().jwtActionsClaim());
+        assertEquals(Duration.ZERO, settings.auth().jwtClockSkew());
         assertEquals("/etc/queueview/jwks.json",
-                Settings.from(Map.of("QUEUEVIEW_JWKS", "/etc/queueview/jwks.json")).jwks());
+                Settings.from(Map.of("QUEUEVIEW_JWKS", "/etc/queueview/jwks.json")).auth().jwks());
     }
 
     @Test
     void membershipSettingsAreRead() {
         Settings settings = Settings.from(Map.of("QUEUEVIEW_STANDBY_REPLICAS", "0", "QUEUEVIEW_GROUP_PROTOCOL",
                 "streams", "QUEUEVIEW_SESSION_TIMEOUT", "PT10S"));
-        assertEquals(0, settings.standbyReplicas());
-        assertEquals("streams", settings.groupProtocol());
-        assertEquals(Duration.ofSeconds(10), settings.sessionTimeout());
+        assertEquals(0, settings.view().standbyReplicas());
+        assertEquals("streams", settings.view().groupProtocol());
+        assertEquals(Duration.ofSeconds(10), settings.view().sessionTimeout());
     }
 
     @Test
     void aConfiguredClusterMeansNoBrokerNoDemoAndTheBrokersReplicationDefault() {
         Settings settings = Settings.from(Map.of("QUEUEVIEW_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092"));
-        assertFalse(settings.embeddedKafka());
+        assertFalse(settings.kafka().embedded());
         assertFalse(settings.demo());
-        assertEquals(-1, settings.replicationFactor());
+        assertEquals(-1, settings.view().replicationFactor());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -173,43 +173,44 @@ class SettingsTest {
     @Test
     void eachVariableChangesItsOwnSettingAndNoOther() throws Exception {
         Map<String, List<String>> owns = new TreeMap<>(Map.ofEntries(
-                Map.entry("QUEUEVIEW_HTTP_HOST=10.1.2.3", List.of("httpHost", "advertisedHost")),
-                Map.entry("QUEUEVIEW_HTTP_PORT=8181", List.of("httpPort")),
-                Map.entry("QUEUEVIEW_ADVERTISED_HOST=peer-host", List.of("advertisedHost")),
+                Map.entry("QUEUEVIEW_HTTP_HOST=10.1.2.3", List.of("http.host", "http.advertisedHost")),
+                Map.entry("QUEUEVIEW_HTTP_PORT=8181", List.of("http.port")),
+                Map.entry("QUEUEVIEW_ADVERTISED_HOST=peer-host", List.of("http.advertisedHost")),
                 Map.entry("QUEUEVIEW_DATA_DIR=/tmp/qv-data", List.of("dataDir")),
                 Map.entry("QUEUEVIEW_KAFKA_BOOTSTRAP=kafka:9093",
-                        List.of("kafkaBootstrap", "demo", "replicationFactor")),
-                Map.entry("QUEUEVIEW_EMBEDDED_KAFKA_PORT=9192", List.of("embeddedKafkaPort")),
+                        List.of("kafka.bootstrap", "demo", "view.replicationFactor")),
+                Map.entry("QUEUEVIEW_EMBEDDED_KAFKA_PORT=9192", List.of("kafka.embeddedPort")),
                 Map.entry("QUEUEVIEW_DEMO=false", List.of("demo")),
-                Map.entry("QUEUEVIEW_TOKENS_FILE=/tmp/tokens.json", List.of("tokensFile")),
-                Map.entry("QUEUEVIEW_DEMO_TOKEN=demo-x", List.of("demoToken")),
-                Map.entry("QUEUEVIEW_APPLICATION_ID=app-x", List.of("applicationId")),
-                Map.entry("QUEUEVIEW_EVENTS_TOPIC=t-events", List.of("eventsTopic")),
-                Map.entry("QUEUEVIEW_DLQ_TOPIC=t-dlq", List.of("dlqTopic")),
-                Map.entry("QUEUEVIEW_CHANGES_TOPIC=t-changes", List.of("changesTopic")),
-                Map.entry("QUEUEVIEW_COMMANDS_TOPIC=t-commands", List.of("commandsTopic")),
-                Map.entry("QUEUEVIEW_AUDIT_TOPIC=t-audit", List.of("auditTopic")),
+                Map.entry("QUEUEVIEW_TOKENS_FILE=/tmp/tokens.json", List.of("auth.tokensFile")),
+                Map.entry("QUEUEVIEW_DEMO_TOKEN=demo-x", List.of("auth.demoToken")),
+                Map.entry("QUEUEVIEW_APPLICATION_ID=app-x", List.of("view.applicationId")),
+                Map.entry("QUEUEVIEW_EVENTS_TOPIC=t-events", List.of("topics.events")),
+                Map.entry("QUEUEVIEW_DLQ_TOPIC=t-dlq", List.of("topics.deadLetters")),
+                Map.entry("QUEUEVIEW_CHANGES_TOPIC=t-changes", List.of("topics.changes")),
+                Map.entry("QUEUEVIEW_COMMANDS_TOPIC=t-commands", List.of("topics.commands")),
+                Map.entry("QUEUEVIEW_AUDIT_TOPIC=t-audit", List.of("topics.audit")),
                 Map.entry("QUEUEVIEW_WRITE_TIMEOUT=PT7S", List.of("writeTimeout")),
-                Map.entry("QUEUEVIEW_PARTITIONS=7", List.of("partitions")),
-                Map.entry("QUEUEVIEW_REPLICATION_FACTOR=3", List.of("replicationFactor")),
-                Map.entry("QUEUEVIEW_PROCESSING_GUARANTEE=at_least_once", List.of("processingGuarantee")),
-                Map.entry("QUEUEVIEW_REMOVAL_MARKER_TTL=PT3H", List.of("removalMarkerTtl")),
-                Map.entry("QUEUEVIEW_STREAM_THREADS=3", List.of("streamThreads")),
-                Map.entry("QUEUEVIEW_COMMIT_INTERVAL=PT0.3S", List.of("commitInterval")),
-                Map.entry("QUEUEVIEW_STANDBY_REPLICAS=2", List.of("standbyReplicas")),
-                Map.entry("QUEUEVIEW_GROUP_PROTOCOL=streams", List.of("groupProtocol")),
-                Map.entry("QUEUEVIEW_SESSION_TIMEOUT=PT9S", List.of("sessionTimeout")),
-                Map.entry("QUEUEVIEW_JWKS=/tmp/jwks.json", List.of("jwks")),
-                Map.entry("QUEUEVIEW_JWT_ISSUER=issuer-x", List.of("jwtIssuer")),
-                Map.entry("QUEUEVIEW_JWT_AUDIENCE=audience-x", List.of("jwtAudience")),
-                Map.entry("QUEUEVIEW_JWT_PROJECTS_CLAIM=p-claim", List.of("jwtProjectsClaim")),
-                Map.entry("QUEUEVIEW_JWT_ACTIONS_CLAIM=a-claim", List.of("jwtActionsClaim")),
-                Map.entry("QUEUEVIEW_JWT_CLOCK_SKEW=PT1M", List.of("jwtClockSkew")),
+                Map.entry("QUEUEVIEW_PARTITIONS=7", List.of("view.partitions")),
+                Map.entry("QUEUEVIEW_REPLICATION_FACTOR=3", List.of("view.replicationFactor")),
+                Map.entry("QUEUEVIEW_PROCESSING_GUARANTEE=at_least_once", List.of("view.processingGuarantee")),
+                Map.entry("QUEUEVIEW_REMOVAL_MARKER_TTL=PT3H", List.of("view.removalMarkerTtl")),
+                Map.entry("QUEUEVIEW_STREAM_THREADS=3", List.of("view.streamThreads")),
+                Map.entry("QUEUEVIEW_COMMIT_INTERVAL=PT2S", List.of("view.commitInterval", "view.transactionTimeout")),
+                Map.entry("QUEUEVIEW_TRANSACTION_TIMEOUT=PT15S", List.of("view.transactionTimeout")),
+                Map.entry("QUEUEVIEW_STANDBY_REPLICAS=2", List.of("view.standbyReplicas")),
+                Map.entry("QUEUEVIEW_GROUP_PROTOCOL=streams", List.of("view.groupProtocol")),
+                Map.entry("QUEUEVIEW_SESSION_TIMEOUT=PT9S", List.of("view.sessionTimeout")),
+                Map.entry("QUEUEVIEW_JWKS=/tmp/jwks.json", List.of("auth.jwks")),
+                Map.entry("QUEUEVIEW_JWT_ISSUER=issuer-x", List.of("auth.jwtIssuer")),
+                Map.entry("QUEUEVIEW_JWT_AUDIENCE=audience-x", List.of("auth.jwtAudience")),
+                Map.entry("QUEUEVIEW_JWT_PROJECTS_CLAIM=p-claim", List.of("auth.jwtProjectsClaim")),
+                Map.entry("QUEUEVIEW_JWT_ACTIONS_CLAIM=a-claim", List.of("auth.jwtActionsClaim")),
+                Map.entry("QUEUEVIEW_JWT_CLOCK_SKEW=PT1M", List.of("auth.jwtClockSkew")),
                 Map.entry("QUEUEVIEW_METRICS_MAX_QUEUES=7", List.of("metricsMaxQueues")),
                 Map.entry("QUEUEVIEW_METRICS_TOKEN_REQUIRED=true", List.of("metricsNeedToken")),
                 Map.entry("QUEUEVIEW_LOG_FORMAT=json", List.of("logFormat")),
-                Map.entry("QUEUEVIEW_CHANGE_STREAMS_MAX=7", List.of("changeStreamsMax")),
-                Map.entry("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN=3", List.of("changeStreamsPerToken")),
+                Map.entry("QUEUEVIEW_CHANGE_STREAMS_MAX=7", List.of("http.changeStreamsMax")),
+                Map.entry("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN=3", List.of("http.changeStreamsPerToken")),
                 Map.entry("QUEUEVIEW_START_TIMEOUT=PT2M", List.of("startTimeout"))));
         // read with another variable or a file, each in its own tests (HttpTls, KafkaClientConfig)
         Set<String> elsewhere = Set.of("QUEUEVIEW_KAFKA_CONFIG", "QUEUEVIEW_HTTP_TLS_CERT", "QUEUEVIEW_HTTP_TLS_KEY",
@@ -223,13 +224,25 @@ class SettingsTest {
             String[] assignment = owned.getKey().split("=", 2);
             Settings changed = Settings.from(Map.of(assignment[0], assignment[1]));
             Set<String> differing = new TreeSet<>();
-            for (RecordComponent component : Settings.class.getRecordComponents()) {
-                Method read = component.getAccessor();
-                if (!Objects.equals(read.invoke(defaults), read.invoke(changed))) {
-                    differing.add(component.getName());
-                }
-            }
+            differences("", defaults, changed, differing);
             assertEquals(new TreeSet<>(owned.getValue()), differing, owned.getKey() + " changed these settings");
+        }
+    }
+
+    /** The settings, by path ("topics.events"), in which two records of settings differ. */
+    private static void differences(String path, Record before, Record after, Set<String> differing)
+            throws ReflectiveOperationException {
+        for (RecordComponent component : before.getClass().getRecordComponents()) {
+            Method read = component.getAccessor();
+            Object was = read.invoke(before);
+            Object is = read.invoke(after);
+            String name = path + component.getName();
+            boolean group = component.getType().getEnclosingClass() == Settings.class;
+            if (group && was instanceof Record wasGroup && is instanceof Record isGroup) {
+                differences(name + ".", wasGroup, isGroup, differing);
+            } else if (!Objects.equals(was, is)) {
+                differing.add(name);
+            }
         }
     }
 

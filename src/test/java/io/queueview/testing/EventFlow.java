@@ -1,5 +1,6 @@
 package io.queueview.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +27,16 @@ public final class EventFlow implements AutoCloseable {
 
     /** An entry as the list call shows it, in the model. */
     public record Entry(long id, int priority, long rankStamp) {
+
+        /** The entries of a list answer's page, in its order. */
+        public static List<Entry> listedIn(JsonNode answer) {
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode entry : answer.at("/payload/list")) {
+                entries.add(new Entry(entry.get("id").asLong(), entry.get("priority").asInt(),
+                        entry.get("rank_stamp").asLong()));
+            }
+            return entries;
+        }
     }
 
     private static final int MOST_PER_QUEUE = 150;
@@ -99,11 +110,17 @@ public final class EventFlow implements AutoCloseable {
     }
 
     private void run() {
+        double owed = 0;
+        long last = System.nanoTime();
         while (!closed) {
             long tick = System.nanoTime();
-            if (!paused) {
+            // what the time since the last tick owes, so that a slow send (a busy machine, a broker failing over)
+            // keeps the rate instead of lowering it; at most a second's worth, so a long block ends in no flood
+            owed = paused ? 0 : Math.min(perSecond, owed + perSecond * (tick - last) / 1e9);
+            last = tick;
+            if (owed >= 1) {
                 synchronized (this) {
-                    for (int i = 0; i < Math.max(1, perSecond / 20); i++) {
+                    for (; owed >= 1; owed--) {
                         send(nextEvent());
                     }
                 }

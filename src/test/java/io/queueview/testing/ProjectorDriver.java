@@ -71,11 +71,11 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         this.settings = settings;
         Properties props = QueueTopology.streamsConfig(settings, "driver:9092", "localhost:8080");
         driver = new TopologyTestDriver(QueueTopology.build(settings), props);
-        events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        commands = driver.createInputTopic(settings.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(settings.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        changes = driver.createOutputTopic(settings.changesTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        audit = driver.createOutputTopic(settings.auditTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        events = driver.createInputTopic(settings.topics().events(), new ByteArraySerializer(), new ByteArraySerializer());
+        commands = driver.createInputTopic(settings.topics().commands(), new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(settings.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        changes = driver.createOutputTopic(settings.topics().changes(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        audit = driver.createOutputTopic(settings.topics().audit(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     public synchronized ProjectorDriver send(EventJson... eventsToSend) {

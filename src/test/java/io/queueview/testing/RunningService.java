@@ -86,6 +86,6 @@ public final class RunningService implements BeforeEachCallback, AfterEachCallba
         for (EventJson event : events) {
             records.add(new SimpleEntry<>(null, event.bytes()));
         }
-        SharedBroker.produce(settings.eventsTopic(), records);
+        SharedBroker.produce(settings.topics().events(), records);
     }
 }

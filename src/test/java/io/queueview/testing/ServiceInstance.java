@@ -102,6 +102,16 @@ public final class ServiceInstance implements AutoCloseable {
             return env.get("QUEUEVIEW_EVENTS_TOPIC");
         }
 
+        /**
+         * Whether a topic is one of this group's: the five it names and the internal ones Kafka Streams makes, which
+         * start with the application id.
+         */
+        public boolean owns(String topic) {
+            return topic.startsWith(env.get("QUEUEVIEW_APPLICATION_ID") + "-") || List.of("QUEUEVIEW_EVENTS_TOPIC",
+                    "QUEUEVIEW_DLQ_TOPIC", "QUEUEVIEW_CHANGES_TOPIC", "QUEUEVIEW_COMMANDS_TOPIC",
+                    "QUEUEVIEW_AUDIT_TOPIC").stream().anyMatch(variable -> topic.equals(env.get(variable)));
+        }
+
         /** A new instance of this group with a data folder and a free HTTP port of its own; not started yet. */
         public ServiceInstance instance(String name) throws IOException {
             Path dataDir = Files.createDirectories(folder.resolve(name));
@@ -285,11 +295,19 @@ public final class ServiceInstance implements AutoCloseable {
      * which Maven resolved). The packaged jar and the test classes are left out: the process runs what users run.
      */
     public static String classpath() {
-        Path classes = Path.of("target", "classes").toAbsolutePath();
+        return classpath(Path.of("target", "classes"));
+    }
+
+    /** The same with target/test-classes too, for a process that runs a fixture's own main (a broker of BrokerCluster). */
+    public static String testClasspath() {
+        return classpath(Path.of("target", "classes"), Path.of("target", "test-classes"));
+    }
+
+    private static String classpath(Path... own) {
         Stream<String> dependencies = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
                 .filter(entry -> !Path.of(entry).toAbsolutePath().startsWith(Path.of("target").toAbsolutePath()));
-        return Stream.concat(Stream.of(classes.toString()), dependencies).distinct()
+        return Stream.concat(Arrays.stream(own).map(path -> path.toAbsolutePath().toString()), dependencies).distinct()
                 .collect(Collectors.joining(File.pathSeparator));
     }
 

@@ -1,6 +1,5 @@
 package io.queueview.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,12 +103,7 @@ public final class SingleProcessCrashes {
             return List.of();
         }
         try {
-            List<EventFlow.Entry> entries = new ArrayList<>();
-            for (JsonNode entry : JSON.readTree(answer.body()).at("/payload/list")) {
-                entries.add(new EventFlow.Entry(entry.get("id").asLong(), entry.get("priority").asInt(),
-                        entry.get("rank_stamp").asLong()));
-            }
-            return entries;
+            return EventFlow.Entry.listedIn(JSON.readTree(answer.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -195,7 +195,7 @@ class QueueProjectorTest {
         assertEquals("k1", new String(dead.get(0).key(), StandardCharsets.UTF_8));
         assertEquals("not json at all", new String(dead.get(0).value(), StandardCharsets.UTF_8));
         assertTrue(header(dead.get(0), "queueview.dlq.reason").startsWith("value is not JSON"));
-        assertEquals(driver.settings().eventsTopic(), header(dead.get(0), "queueview.dlq.source.topic"));
+        assertEquals(driver.settings().topics().events(), header(dead.get(0), "queueview.dlq.source.topic"));
         assertEquals("0", header(dead.get(0), "queueview.dlq.source.partition"));
         assertEquals("0", header(dead.get(0), "queueview.dlq.source.offset"));
         assertEquals("priority 51 is outside -50..50", header(dead.get(1), "queueview.dlq.reason"));
