@@ -12,9 +12,9 @@ import io.queueview.http.sse.StreamLimits;
 import io.queueview.query.LocalStores;
 import io.queueview.query.QueueReader;
 import io.queueview.query.StreamsLocalStores;
+import io.queueview.time.Ticker;
 import io.queueview.topology.QueueTopology;
 import io.queueview.write.KafkaQueueWriter;
-import io.queueview.time.Ticker;
 import io.queueview.write.QueueWriter;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -122,8 +122,8 @@ public final class Application implements AutoCloseable {
         metrics = new ServiceMetrics(reader, settings.metricsMaxQueues(), TIME, housekeeping);
         AtomicReference<ChangeLog> changeLog = new AtomicReference<>();
         ServerTls tls = settings.http().tls() == null ? null : new ServerTls(settings.http().tls());
-        http = ApiServer.start(settings.http().host(), settings.http().port(), new ApiServer.Parts(tokens.authenticator(), reader,
-                new StartingWriter(writes), TIME, housekeeping, settings.writeTimeout().plus(FORWARD_MARGIN),
+        http = ApiServer.start(settings.http().host(), settings.http().port(), new ApiServer.Parts(
+                tokens.authenticator(), reader, new StartingWriter(writes), TIME, housekeeping, settings.writeTimeout().plus(FORWARD_MARGIN),
                 metrics, settings.metricsNeedToken(), changeLog::get, new StreamLimits(
                         settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls));
         HostInfo self = new HostInfo(settings.http().advertisedHost(), http.port());
