@@ -119,7 +119,10 @@ class QueueViewEndToEndIT {
             produce(Integer.toString(id), enqueued("p", "PROCESSOR", id).with("priority", id % 4).version(1));
         }
         produce("5", dequeued("p", "PROCESSOR", 5).version(2));
-        awaitTotal("p", "PROCESSOR", 19);
+        // every event applied (a total of 19 is also that of ids 1-19 before 20 and the dequeue arrive): by priority
+        // (id % 4) from 3 down, then by rank_stamp
+        awaitIds("p", "PROCESSOR", List.of(3L, 7L, 11L, 15L, 19L, 2L, 6L, 10L, 14L, 18L, 1L, 9L, 13L, 17L,
+                4L, 8L, 12L, 16L, 20L));
         String before = page("p", "PROCESSOR").get("payload").toString();
 
         app.close();
