@@ -48,6 +48,9 @@ final class PeerConnections implements AutoCloseable {
     }
 
     /** Well under the owner's idle timeout (Jetty's 30 s): a pooled connection is never closed under a call. */
+    /** The most an owner's answer may hold, and one line of its head: beyond, it is not an answer of ours. */
+    private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_LINE_CHARS = 16 * 1024;
     private static final long MOST_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
     private static final int MOST_IDLE_PER_OWNER = 64;
 
@@ -214,6 +217,15 @@ final class PeerConnections implements AutoCloseable {
 
         /** The answer; to a HEAD (or a 204 or 304) without a body, whatever its Content-Length says. */
         Answer read(boolean head) throws IOException {
+            try {
+                return parse(head);
+            } catch (NumberFormatException | IndexOutOfBoundsException | ArithmeticException malformed) {
+                // the owner's fault, not this server's: an I/O failure of the call, answered 502
+                throw new IOException("a malformed answer from " + host + ": " + malformed.getMessage(), malformed);
+            }
+        }
+
+        private Answer parse(boolean head) throws IOException {
             String status = line();
             if (!status.startsWith("HTTP/1.")) {
                 throw new IOException("not an HTTP answer from " + host + ": " + status);
@@ -243,12 +255,13 @@ final class PeerConnections implements AutoCloseable {
             } else if (chunked) {
                 body = chunks();
             } else if (length >= 0) {
-                body = in.readNBytes(Math.toIntExact(length));
+                body = in.readNBytes(Math.toIntExact(bounded(length)));
                 if (body.length < length) {
                     throw new EOFException("the answer from " + host + " ended early");
                 }
             } else {
-                body = in.readAllBytes();
+                body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                bounded(body.length);
                 close = true;
             }
             reusable = !close;
@@ -263,12 +276,21 @@ final class PeerConnections implements AutoCloseable {
                     throw new EOFException("a chunk from " + host + " ended early");
                 }
                 body.write(chunk);
+                bounded(body.size());
                 line(); // the CRLF after the chunk
             }
             for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
                 // trailers: none are passed on
             }
             return body.toByteArray();
+        }
+
+        /** An answer's size, if the owner's answers may be that large (a page of 200 entries is about 100 KiB). */
+        private long bounded(long size) throws IOException {
+            if (size > MAX_ANSWER_BYTES) {
+                throw new IOException("the answer from " + host + " is over " + MAX_ANSWER_BYTES + " bytes");
+            }
+            return size;
         }
 
         private int chunkSize() throws IOException {
@@ -286,6 +308,10 @@ final class PeerConnections implements AutoCloseable {
                 }
                 if (b != '\r') {
                     line.append((char) b);
+                }
+                if (line.length() > MAX_LINE_CHARS) {
+                    throw new IOException("a line of the answer from " + host + " is over " + MAX_LINE_CHARS
+                            + " characters");
                 }
             }
             return line.toString();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.queueview.query.InstanceAddress;
 import io.queueview.testing.Await;
@@ -60,6 +61,27 @@ class PeerConnectionsTest {
             assertEquals(404, third.status());
             assertEquals("not here", new String(third.body(), StandardCharsets.UTF_8));
             assertEquals(1, owner.connections.get(), "the three calls went over one kept-alive connection");
+        }
+    }
+
+    /** The owner's fault, answered 502 by the forwarder (an I/O failure of the call), never this server's 500. */
+    @Test
+    void aMalformedOrOversizedAnswerIsAnIoFailureOfTheCallNotAnErrorOfThisServer() throws Exception {
+        String[] broken = {
+            "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(20_000) + "\r\n\r\n",
+        };
+        for (String answer : broken) {
+            try (Owner owner = new Owner(new String[] {answer}, false);
+                 PeerConnections peers = peers(Duration.ofSeconds(5))) {
+                IOException failed = assertThrows(IOException.class,
+                        () -> peers.send(owner.address(), "GET", "/x", NO_HEADERS, null), answer);
+                assertTrue(failed.getMessage().contains("127.0.0.1"), failed.getMessage());
+            }
         }
     }
 
