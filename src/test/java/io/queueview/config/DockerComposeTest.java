@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.queueview.testing.ExternalTool;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -219,7 +220,7 @@ class DockerComposeTest {
     /** What {@code docker-compose [options] config} prints for the file; a failure if Compose rejects it. */
     private static String composeConfig(String... options) throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(COMPOSE_FILE), () -> "no " + COMPOSE_FILE.toAbsolutePath());
-        Assumptions.assumeTrue(onPath(COMPOSE_COMMAND), COMPOSE_COMMAND + " is not on the PATH;"
+        Assumptions.assumeTrue(ExternalTool.onPath(COMPOSE_COMMAND) != null, COMPOSE_COMMAND + " is not on the PATH;"
                 + " install docker-compose (apt-get install -y docker-compose) to validate docker-compose.yml."
                 + " It needs no Docker engine for this. CI installs it.");
 
@@ -264,25 +265,6 @@ class DockerComposeTest {
         unknown.removeAll(Settings.VARIABLES);
         assertTrue(unknown.isEmpty(), () -> "docker-compose.yml sets variables that queueview does not read: "
                 + unknown + "; its settings are " + new TreeSet<>(Settings.VARIABLES));
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null || path.isBlank()) {
-            return false;
-        }
-        for (String dir : path.split(Pattern.quote(File.pathSeparator))) {
-            if (dir.isBlank()) {
-                continue;
-            }
-            for (String name : new String[] {command, command + ".exe"}) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static String nullDevice() {
