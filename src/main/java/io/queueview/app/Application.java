@@ -125,7 +125,8 @@ public final class Application implements AutoCloseable {
         http = ApiServer.start(settings.http().host(), settings.http().port(), new ApiServer.Parts(
                 tokens.authenticator(), reader, new StartingWriter(writes), TIME, housekeeping, settings.writeTimeout().plus(FORWARD_MARGIN),
                 metrics, settings.metricsNeedToken(), changeLog::get, new StreamLimits(
-                        settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls));
+                        settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls,
+                settings.http().standbyMaxLag()));
         HostInfo self = new HostInfo(settings.http().advertisedHost(), http.port());
         streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),

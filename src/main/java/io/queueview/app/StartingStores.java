@@ -2,7 +2,9 @@ package io.queueview.app;
 
 import io.queueview.query.ClusterState;
 import io.queueview.query.LocalStores;
+import io.queueview.query.QueueCopy;
 import io.queueview.query.QueuePartition;
+import io.queueview.query.QueuePlacement;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.queue.QueueId;
 import io.queueview.store.QueueDepth;
@@ -35,11 +37,25 @@ final class StartingStores implements LocalStores {
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
+        return started().partitionOf(queue);
+    }
+
+    @Override
+    public QueuePlacement placement(QueueId queue) {
+        return started().placement(queue);
+    }
+
+    @Override
+    public QueueCopy copyOf(QueueId queue) {
+        return started().copyOf(queue);
+    }
+
+    private LocalStores started() {
         LocalStores stores = attached.get();
         if (stores == null) {
             throw new QueueUnavailable("the view is starting; retry shortly");
         }
-        return stores.partitionOf(queue);
+        return stores;
     }
 
     @Override

@@ -94,9 +94,11 @@ public record Settings(
      * @param tls                   HTTPS for the API and forwarded calls, or null for plain HTTP
      * @param changeStreamsMax      change streams one instance holds at once (each holds a server thread)
      * @param changeStreamsPerToken change streams one token may hold open on one instance
+     * @param standbyMaxLag         how far behind, in records, a standby copy may be to answer a read while the
+     *                              queue's owner cannot (a read's max_lag overrides it)
      */
     public record Http(String host, int port, String advertisedHost, HttpTls tls, int changeStreamsMax,
-                       int changeStreamsPerToken) {
+                       int changeStreamsPerToken, int standbyMaxLag) {
     }
 
     /**
@@ -174,7 +176,8 @@ public record Settings(
                         advertisedHost,
                         read.httpTls(),
                         read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
-                        read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000)),
+                        read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000),
+                        read.integer("QUEUEVIEW_STANDBY_MAX_LAG", 10_000, 0, Integer.MAX_VALUE)),
                 new Auth(
                         read.path("QUEUEVIEW_TOKENS_FILE"),
                         read.text("QUEUEVIEW_DEMO_TOKEN", null),

@@ -153,13 +153,14 @@ final class ApiJson {
         json.writeEndArray();
     }
 
-    /** {"applied_until": "...Z" (absent before the first record), "lag": n} */
+    /** {"applied_until": "...Z" (absent before the first record and for a copy), "lag": n, "stale": false} */
     private static void view(JsonGenerator json, ViewFreshness view) throws IOException {
         json.writeStartObject();
         if (view.appliedUntil() != null) {
             json.writeStringField("applied_until", view.appliedUntil().toString());
         }
         json.writeNumberField("lag", view.lag());
+        json.writeBooleanField("stale", view.stale());
         json.writeEndObject();
     }
 }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final String ANSWERED = "queueview.answered";
+    /** Set on a call already answered (by its owner, forwarded): the server's own 404 and 405 leave it as it is. */
+    static final String ANSWERED = "queueview.answered";
     /** The largest request body taken: a batch of 50 ids is under 2 KiB. */
     static final long MAX_BODY_BYTES = 64 * 1024;
     /** How long a request head may take to arrive, whatever its pace. */
@@ -56,11 +57,12 @@ public final class ApiServer {
      * @param metricsNeedToken whether GET /metrics answers only calls with a token that authenticates
      * @param changes          the log the change streams follow; null until it runs (503 meanwhile)
      * @param tls              HTTPS, for the server and the calls it forwards; null for plain HTTP
+     * @param standbyMaxLag    how far behind, in records, a standby copy may be to answer a read that does not say
      */
     public record Parts(Authenticator tokens, QueueReader reader, QueueWriter writer, Ticker time,
                         ScheduledExecutorService scheduler, Duration forwardTimeout, HttpMetrics metrics,
                         boolean metricsNeedToken, Supplier<ChangeLog> changes, StreamLimits streamLimits,
-                        ServerTls tls) {
+                        ServerTls tls, int standbyMaxLag) {
     }
 
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
@@ -74,6 +76,7 @@ public final class ApiServer {
         ServerTls tls = parts.tls();
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics,
                 tls == null ? null : PeerTls.sockets(tls.settings().peerCa()), parts.time(), parts.scheduler());
+        Routing routing = new Routing(reader, forwarding, parts.standbyMaxLag());
         UnavailableLog unavailable = new UnavailableLog(LOG, parts.time());
         JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT, parts.time(), parts.scheduler());
         byte[] contract = OpenApiDocument.json();
@@ -95,14 +98,17 @@ public final class ApiServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
             config.routes.before(PathParams::checkEscapes);
-            config.routes.get(QueuingJobsApi.PATH, api::list);
-            config.routes.head(QueuingJobsApi.PATH, api::list); // HEAD is GET without the body: same checks
+            // routing first: where a call is answered (here, or forwarded) is decided before its handler runs
+            config.routes.get(QueuingJobsApi.PATH, routing.read(api::list));
+            // HEAD is GET without the body: same checks, same routing
+            config.routes.head(QueuingJobsApi.PATH, routing.read(api::list));
             // batch-update first: a fixed segment is never taken for an {id}
-            config.routes.put(QueuingJobsApi.BATCH_PATH, api::batch);
-            config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes); // "changes" is never taken for an {id}
-            config.routes.get(QueuingJobsApi.ENTRY_PATH, api::position);
-            config.routes.head(QueuingJobsApi.ENTRY_PATH, api::position);
-            config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);
+            config.routes.put(QueuingJobsApi.BATCH_PATH, routing.write(api::batch));
+            // "changes" is never taken for an {id}; any instance serves a change stream: it tails queue-changes
+            config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes);
+            config.routes.get(QueuingJobsApi.ENTRY_PATH, routing.read(api::position));
+            config.routes.head(QueuingJobsApi.ENTRY_PATH, routing.read(api::position));
+            config.routes.put(QueuingJobsApi.ENTRY_PATH, routing.write(api::move));
             config.routes.get("/health/live", ctx -> ctx.result("live"));
             config.routes.head("/health/live", ctx -> ctx.result("live"));
             config.routes.get("/health/ready", ctx -> ready(ctx, reader));
@@ -123,16 +129,9 @@ public final class ApiServer {
             // (and its 404 for a path neither a route nor a file of the page serves, said as for any unknown path)
             config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(e.getStatus() == 404
                     ? ApiError.notFound("no such path: " + ctx.path()) : ApiError.of(e.getStatus(), e.getMessage()), ctx));
-            config.routes.exception(OwnedElsewhere.class, (e, ctx) -> {
-                try {
-                    ctx.attribute(ANSWERED, true); // the owner's 404 or 405 stands as it is
-                    forwarding.forward(e, ctx);
-                } catch (ApiError error) { // the owner moved again, or cannot be reached
-                    fail(unavailable, ctx, error, error);
-                }
-            });
-            for (Class<? extends Exception> notNow : List.of(QueueUnavailable.class, CommandPending.class,
-                    KafkaUnavailable.class)) {
+            // OwnedElsewhere: the owner moved after the call was routed, or a forwarded write met a move
+            for (Class<? extends Exception> notNow : List.of(QueueUnavailable.class, OwnedElsewhere.class,
+                    CommandPending.class, KafkaUnavailable.class)) {
                 config.routes.exception(notNow, (e, ctx) ->
                         fail(unavailable, ctx, ApiError.unavailable(e.getMessage()), e));
             }

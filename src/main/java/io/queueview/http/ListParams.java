@@ -32,6 +32,15 @@ final class ListParams {
         return new ListParams(params).queueType();
     }
 
+    /**
+     * max_lag: how many records behind a standby copy's answer may be, when no active view can answer here.
+     *
+     * @param fallback the server's default
+     */
+    static int maxLag(Map<String, List<String>> params, int fallback) {
+        return new ListParams(params).integer("max_lag", fallback, 0, Integer.MAX_VALUE);
+    }
+
     private ListQuery query(String projectId) {
         QueueType queueType = queueType();
         String clusterType = oneOf("cluster_type", ClusterType.class);

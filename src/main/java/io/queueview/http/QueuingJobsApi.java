@@ -11,12 +11,14 @@ import io.queueview.http.auth.Caller;
 import io.queueview.http.error.ApiError;
 import io.queueview.http.peer.Forwarding;
 import io.queueview.http.sse.ChangeStreams;
+import io.queueview.query.Answered;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.Page;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
+import io.queueview.query.ReadFrom;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
@@ -59,20 +61,21 @@ final class QueuingJobsApi {
      * GET list: one page of a queue, in queue order, with the total of the entries that match the filters, and when
      * more follow the token of the page after it.
      */
-    void list(Context ctx) {
+    void list(Context ctx, ReadFrom from) {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
-        Page page = reader.list(query, time.instant());
+        Answered<Page> answered = reader.list(query, time.instant(), from);
+        Page page = answered.value();
         String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
                 query.filters()).text() : null;
-        ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, query.queue())));
+        ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, answered.view())));
     }
 
     /**
      * GET one entry: its fields, its position (1 = next to be served), the queue's total, and how long it may wait
      * at the queue's pace up to now (this instance's clock: the owner's, for a forwarded call).
      */
-    void position(Context ctx) {
+    void position(Context ctx, ReadFrom from) {
         String projectId = authorize(ctx, Caller.LIST);
         if (PathParams.entryIdIs(ctx, "batch-update")) {
             throw ApiError.methodNotAllowed("GET is not served on " + ctx.path());
@@ -80,9 +83,9 @@ final class QueuingJobsApi {
         long id = PathParams.entryId(ctx);
         QueueType type = ListParams.queueType(ctx.queryParamMap());
         QueueId queue = new QueueId(projectId, type);
-        EntryPosition position = reader.entry(queue, id, time.instant())
-                .orElseThrow(() -> notQueued(queue, List.of(id)));
-        ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
+        Answered<Optional<EntryPosition>> answered = reader.entry(queue, id, time.instant(), from);
+        EntryPosition position = answered.value().orElseThrow(() -> notQueued(queue, List.of(id)));
+        ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, answered.view())));
     }
 
     /** GET changes: the queue's changes as Server-Sent Events, for as long as the client stays (ChangeStreams). */
@@ -123,6 +126,10 @@ final class QueuingJobsApi {
         } catch (OwnedElsewhere | QueueUnavailable moved) { // moved since it answered: the answer stands without it
             view = null;
         }
+        return meta(ctx, view);
+    }
+
+    private ApiJson.Meta meta(Context ctx, ViewFreshness view) {
         return new ApiJson.Meta(time.instant(), Forwarding.isForwarded(ctx) ? ctx.host() : null, view);
     }
 

@@ -38,6 +38,11 @@ final class WriteBodies {
                 + " one of " + ListParams.words(MoveOperation.class));
     }
 
+    /** The queue a write body names. @throws ApiError 400 when the body or its queue_type is not valid */
+    static QueueId queue(String projectId, String contentType, byte[] body) {
+        return queue(projectId, object(contentType, body));
+    }
+
     /** {"ids": [1, 2], "priority": 50, "queue_type": "..."}; ids given twice count once. */
     static SetPriority batch(String projectId, String contentType, byte[] body, String requestedBy) {
         JsonNode json = object(contentType, body);

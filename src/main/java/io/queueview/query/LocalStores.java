@@ -24,6 +24,30 @@ public interface LocalStores {
      */
     QueuePartition partitionOf(QueueId queue);
 
+    /**
+     * Where the queue's partition lives, seen from here: for routing a call before it is answered. By default from
+     * {@link #partitionOf}: here, or with another active owner, without standbys.
+     *
+     * @throws QueueUnavailable when nobody can say now (starting, stopping)
+     */
+    default QueuePlacement placement(QueueId queue) {
+        try {
+            return QueuePlacement.here(partitionOf(queue).partition());
+        } catch (OwnedElsewhere elsewhere) {
+            return QueuePlacement.elsewhere(-1, elsewhere.owner());
+        }
+    }
+
+    /**
+     * The queue as a copy of its partition's stores held here — a standby, or an active task not yet rebuilt —
+     * holds it: for reads while no active view can answer. None by default.
+     *
+     * @throws QueueUnavailable when this instance holds no copy of the queue's partition
+     */
+    default QueueCopy copyOf(QueueId queue) {
+        throw new QueueUnavailable("no copy of queue " + queue + " is held here; retry shortly");
+    }
+
     /** How many entries each queue this instance owns holds: for metrics. */
     default Map<QueueId, QueueDepth> depths() {
         return Map.of();

@@ -58,7 +58,15 @@ public final class QueueReader {
 
     /** How fresh the view of this queue's partition is. */
     public ViewFreshness freshness(QueueId queue) {
-        QueuePartition partition = stores.partitionOf(queue);
+        return freshness(stores.partitionOf(queue));
+    }
+
+    /** Where the queue's partition lives, seen from here: for routing a call before it is answered. */
+    public QueuePlacement placement(QueueId queue) {
+        return stores.placement(queue);
+    }
+
+    private ViewFreshness freshness(QueuePartition partition) {
         OptionalLong until = partition.views().appliedUntil();
         return new ViewFreshness(until.isPresent() ? Instant.ofEpochMilli(until.getAsLong()) : null,
                 stores.lag(partition.partition()));
@@ -93,20 +101,62 @@ public final class QueueReader {
 
     /** As {@link #entry(QueueId, long)}, with the estimated wait by the queue's pace up to now. */
     public Optional<EntryPosition> entry(QueueId queue, long id, Instant now) {
-        return read(queue, entries -> {
-            Entry entry = entries.entry(id);
-            if (entry == null) {
-                return Optional.empty();
+        return read(queue, entries -> position(entries, id, now));
+    }
+
+    private static Optional<EntryPosition> position(LockedQueue entries, long id, Instant now) {
+        Entry entry = entries.entry(id);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        long position = entries.ahead(entry) + 1;
+        return Optional.of(new EntryPosition(entry, position, entries.size(),
+                WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
+    }
+
+    /**
+     * A page, and how fresh the view that gave it is: the active view here, or — when the read may come from a copy
+     * and no active view can answer here — a copy of the queue's partition (a standby), if it is no further behind
+     * than the read allows.
+     *
+     * @throws OwnedElsewhere   when another instance owns the queue and the read takes only the active view
+     * @throws QueueUnavailable when neither the active view nor a copy close enough can answer here now
+     */
+    public Answered<Page> list(ListQuery query, Instant now, ReadFrom from) {
+        return read(query.queue(), queue -> page(queue, query, now.toEpochMilli()), from);
+    }
+
+    /** As {@link #list(ListQuery, Instant, ReadFrom)}, for one entry with its position. */
+    public Answered<Optional<EntryPosition>> entry(QueueId queue, long id, Instant now, ReadFrom from) {
+        return read(queue, entries -> position(entries, id, now), from);
+    }
+
+    private <T> Answered<T> read(QueueId queue, Function<LockedQueue, T> query, ReadFrom from) {
+        RuntimeException noActiveView;
+        try {
+            QueuePartition partition = stores.partitionOf(queue);
+            T answer = read(queue, partition, query);
+            return new Answered<>(answer, freshness(partition));
+        } catch (OwnedElsewhere | QueueUnavailable e) {
+            if (!from.copyAllowed()) {
+                throw e;
             }
-            long position = entries.ahead(entry) + 1;
-            return Optional.of(new EntryPosition(entry, position, entries.size(),
-                    WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
-        });
+            noActiveView = e;
+        }
+        QueueCopy copy = stores.copyOf(queue);
+        if (copy.lag() > from.maxLag()) {
+            throw new QueueUnavailable(noActiveView.getMessage() + "; the copy of its stores here is " + copy.lag()
+                    + " records behind, more than max_lag " + from.maxLag());
+        }
+        return new Answered<>(copy.views().read(queue, query), ViewFreshness.ofCopy(copy.lag()));
     }
 
     /** Runs a query on the queue in memory under its read lock. */
     private <T> T read(QueueId queue, Function<LockedQueue, T> query) {
-        QueuePartition partition = stores.partitionOf(queue);
+        return read(queue, stores.partitionOf(queue), query);
+    }
+
+    private static <T> T read(QueueId queue, QueuePartition partition, Function<LockedQueue, T> query) {
         try {
             return partition.views().read(queue, query);
         } catch (InvalidStateStoreException e) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -31,6 +33,9 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Finds a queue's stores through Kafka Streams: which partition holds the queue (the repartition topic's key is
@@ -46,6 +51,11 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class StreamsLocalStores implements LocalStores {
 
     private static final long LAG_REFRESH_NANOS = 250_000_000L;
+    /**
+     * How long a queue built from a copy answers before it is built again: a copy is read only while no active view
+     * can answer (seconds, around an instance's death), and answers say they are stale.
+     */
+    private static final long COPY_REFRESH_NANOS = 1_000_000_000L;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -55,10 +65,20 @@ public final class StreamsLocalStores implements LocalStores {
     private final Ticker time;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
+    private final Map<Integer, QueuePlacement> placements = new ConcurrentHashMap<>();
+    private final Map<QueueId, BuiltCopy> copies = new ConcurrentHashMap<>();
+    /** Changelog records not yet restored, per partition whose stores are here (active or standby); null before. */
+    private volatile CopyLags copyLags;
     /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
     private volatile InputLags inputLags;
 
     private record InputLags(Map<Integer, Long> byPartition, long readAtNanos) {
+    }
+
+    private record CopyLags(Map<Integer, Long> byPartition, long readAtNanos) {
+    }
+
+    private record BuiltCopy(QueueViews views, long builtAtNanos) {
     }
 
     /**
@@ -80,6 +100,8 @@ public final class StreamsLocalStores implements LocalStores {
     public void stateChanged() {
         owned.clear();
         ownedElsewhere.clear();
+        placements.clear();
+        copies.clear();
     }
 
     @Override
@@ -94,13 +116,9 @@ public final class StreamsLocalStores implements LocalStores {
 
     @Override
     public QueuePartition partitionOf(QueueId queue) {
-        if (!streams.state().isRunningOrRebalancing()) {
-            throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase(Locale.ROOT)
-                    + "); retry shortly");
-        }
+        requireRunning();
         byte[] key = QueueKeys.queue(queue);
-        // the default partitioner's choice for the repartition topic, whose key this is
-        int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
+        int partition = partitionOf(key);
         QueuePartition known = owned.get(partition);
         if (known != null) {
             return known;
@@ -110,6 +128,122 @@ public final class StreamsLocalStores implements LocalStores {
             throw elsewhere(queue, owner);
         }
         return lookUp(queue, key);
+    }
+
+    private void requireRunning() {
+        if (!streams.state().isRunningOrRebalancing()) {
+            throw new QueueUnavailable("the view is not ready (" + streams.state().name().toLowerCase(Locale.ROOT)
+                    + "); retry shortly");
+        }
+    }
+
+    /** The default partitioner's choice for the repartition topic, whose key the queue's key is. */
+    private int partitionOf(byte[] queueKey) {
+        return Utils.toPositive(Utils.murmur2(queueKey)) % partitions;
+    }
+
+    /**
+     * Kept until the next state change, like the owners: after an instance dies the group still names it the
+     * owner until the rebalance, and routing reads the standbys from here meanwhile.
+     */
+    @Override
+    public QueuePlacement placement(QueueId queue) {
+        requireRunning();
+        byte[] key = QueueKeys.queue(queue);
+        int partition = partitionOf(key);
+        QueuePlacement known = placements.get(partition);
+        if (known != null) {
+            return known;
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(QueueStores.ENTRIES, key,
+                Serdes.ByteArray().serializer());
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) { // rebalancing: who owns it is open
+            return new QueuePlacement(partition, false, null, copyLags().containsKey(partition), List.of());
+        }
+        boolean activeHere = self.equals(metadata.activeHost());
+        QueuePlacement placement = new QueuePlacement(partition, activeHere,
+                activeHere ? null : address(metadata.activeHost()), metadata.standbyHosts().contains(self),
+                metadata.standbyHosts().stream().filter(host -> !host.equals(self)).map(StreamsLocalStores::address)
+                        .sorted(Comparator.comparing(InstanceAddress::toString)).toList());
+        if (streams.state() == KafkaStreams.State.RUNNING) {
+            placements.put(partition, placement);
+        }
+        return placement;
+    }
+
+    private static InstanceAddress address(HostInfo host) {
+        return new InstanceAddress(host.host(), host.port());
+    }
+
+    /**
+     * Built from the partition's entries and counters stores here (read with stale stores allowed: a standby's, or an
+     * active task's being restored), at most once a second per queue.
+     */
+    @Override
+    public QueueCopy copyOf(QueueId queue) {
+        byte[] key = QueueKeys.queue(queue);
+        int partition = partitionOf(key);
+        Long lag = copyLags().get(partition);
+        if (lag == null) {
+            throw new QueueUnavailable("no copy of the stores of queue " + queue + " is held here; retry shortly");
+        }
+        long now = time.nanoTime();
+        BuiltCopy built = copies.get(queue);
+        if (built == null || now - built.builtAtNanos() > COPY_REFRESH_NANOS) {
+            try {
+                built = new BuiltCopy(buildCopy(queue, partition, key), now);
+            } catch (InvalidStateStoreException e) {
+                throw new QueueUnavailable("the copy of the stores of queue " + queue + " here is not readable now ("
+                        + e.getMessage() + "); retry shortly");
+            }
+            copies.values().removeIf(old -> now - old.builtAtNanos() > COPY_REFRESH_NANOS);
+            copies.put(queue, built);
+        }
+        return new QueueCopy(built.views(), lag);
+    }
+
+    private QueueViews buildCopy(QueueId queue, int partition, byte[] key) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> entries = storeCopy(QueueStores.ENTRIES, partition);
+        ReadOnlyKeyValueStore<Bytes, byte[]> counters = storeCopy(QueueStores.COUNTERS, partition);
+        try (KeyValueIterator<Bytes, byte[]> range = entries.prefixScan(Bytes.wrap(key), Serdes.Bytes().serializer())) {
+            Iterator<byte[]> values = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return range.hasNext();
+                }
+
+                @Override
+                public byte[] next() {
+                    return range.next().value;
+                }
+            };
+            return QueueViewStore.copyOf(queue, values, counters.get(Bytes.wrap(key)));
+        }
+    }
+
+    private ReadOnlyKeyValueStore<Bytes, byte[]> storeCopy(String store, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                .withPartition(partition).enableStaleStores());
+    }
+
+    /**
+     * Per partition whose stores are here, active or standby: changelog records not yet restored into them, as
+     * Kafka Streams last saw the changelog's end. Read at most every 250 ms: asking reads the end offsets off the
+     * brokers.
+     */
+    private Map<Integer, Long> copyLags() {
+        CopyLags known = copyLags;
+        long now = time.nanoTime();
+        if (known != null && now - known.readAtNanos() <= LAG_REFRESH_NANOS) {
+            return known.byPartition();
+        }
+        Map<Integer, Long> lags = new TreeMap<>();
+        Map<Integer, LagInfo> entries = streams.allLocalStorePartitionLags().get(QueueStores.ENTRIES);
+        if (entries != null) {
+            entries.forEach((partition, lag) -> lags.put(partition, lag.offsetLag()));
+        }
+        copyLags = new CopyLags(lags, now);
+        return lags;
     }
 
     private static OwnedElsewhere elsewhere(QueueId queue, InstanceAddress owner) {
@@ -122,7 +256,7 @@ public final class StreamsLocalStores implements LocalStores {
             throw new QueueUnavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry shortly");
         }
         if (!self.equals(owner.activeHost())) {
-            InstanceAddress address = new InstanceAddress(owner.activeHost().host(), owner.activeHost().port());
+            InstanceAddress address = address(owner.activeHost());
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 ownedElsewhere.put(owner.partition(), address);
             }

@@ -7,8 +7,19 @@ import java.time.Instant;
  * scheduler's event, or a command), and how many records of the partition it had not applied yet.
  *
  * @param appliedUntil null when the partition has applied nothing since this instance took it
- * @param lag          records of the partition's input behind the view, as of Kafka Streams' last look (-1: not
- *                     known)
+ * @param lag          records behind the view, as of Kafka Streams' last look (-1: not known): of the partition's
+ *                     input for the active view, of its changelog for a copy
+ * @param stale        the answer came from a copy of the partition's stores (a standby), not its active view
  */
-public record ViewFreshness(Instant appliedUntil, long lag) {
+public record ViewFreshness(Instant appliedUntil, long lag, boolean stale) {
+
+    /** The active view's freshness. */
+    public ViewFreshness(Instant appliedUntil, long lag) {
+        this(appliedUntil, lag, false);
+    }
+
+    /** A copy's: it says nothing of when it was applied. */
+    public static ViewFreshness ofCopy(long lag) {
+        return new ViewFreshness(null, lag, true);
+    }
 }

@@ -4,7 +4,6 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
@@ -32,11 +31,7 @@ public final class QueueState {
         counters = context.getStateStore(QueueStores.COUNTERS);
     }
 
-    /**
-     * Fills the view from the entries store, before the task processes anything; returns the entries read. Each
-     * queue's entries are put in queue order: the store holds them by id, and random inserts into a big queue's
-     * tree cost three times as much (cache misses all the way down).
-     */
+    /** Fills the view from the entries store, before the task processes anything; returns the entries read. */
     public long rebuildView() {
         view.clear();
         long read = 0;
@@ -47,13 +42,13 @@ public final class QueueState {
                 KeyValue<Bytes, byte[]> next = all.next();
                 QueueId of = QueueKeys.queueOf(next.key.get());
                 if (!of.equals(queue)) { // a queue is one key range: its entries come together
-                    putInOrder(queued);
+                    view.putInOrder(queued);
                     queue = of;
                 }
                 queued.add(QueuedEntry.fromBytes(queue, next.value));
                 read++;
             }
-            putInOrder(queued);
+            view.putInOrder(queued);
         }
         try (KeyValueIterator<Bytes, byte[]> all = counters.all()) {
             while (all.hasNext()) {
@@ -66,12 +61,6 @@ public final class QueueState {
         }
         view.markComplete();
         return read;
-    }
-
-    private void putInOrder(List<QueuedEntry> queued) {
-        queued.sort(Comparator.comparing(QueuedEntry::entry, Entry.QUEUE_ORDER));
-        queued.forEach(view::put);
-        queued.clear();
     }
 
     /** The view now reflects every record up to one of this timestamp. */

@@ -211,6 +211,7 @@ class SettingsTest {
                 Map.entry("QUEUEVIEW_LOG_FORMAT=json", List.of("logFormat")),
                 Map.entry("QUEUEVIEW_CHANGE_STREAMS_MAX=7", List.of("http.changeStreamsMax")),
                 Map.entry("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN=3", List.of("http.changeStreamsPerToken")),
+                Map.entry("QUEUEVIEW_STANDBY_MAX_LAG=7", List.of("http.standbyMaxLag")),
                 Map.entry("QUEUEVIEW_START_TIMEOUT=PT2M", List.of("startTimeout"))));
         // read with another variable or a file, each in its own tests (HttpTls, KafkaClientConfig)
         Set<String> elsewhere = Set.of("QUEUEVIEW_KAFKA_CONFIG", "QUEUEVIEW_HTTP_TLS_CERT", "QUEUEVIEW_HTTP_TLS_KEY",

@@ -13,6 +13,7 @@ import io.queueview.query.Filters;
 import io.queueview.query.ListQuery;
 import io.queueview.query.LocalStores;
 import io.queueview.query.Page;
+import io.queueview.query.QueueCopy;
 import io.queueview.query.QueuePartition;
 import io.queueview.query.QueueReader;
 import io.queueview.queue.Entry;
@@ -136,6 +137,20 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         }
         entries.sort(Entry.QUEUE_ORDER);
         return entries;
+    }
+
+    /**
+     * The queue as a standby's copy of this partition's stores would hold it — built from the entries and counters
+     * stores as the service builds it — said to be lag records behind.
+     */
+    public synchronized QueueCopy standbyCopy(QueueId queue, long lag) {
+        List<byte[]> values = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> scan = store(QueueStores.ENTRIES)
+                .prefixScan(Bytes.wrap(QueueKeys.queue(queue)), new BytesSerializer())) {
+            scan.forEachRemaining(kv -> values.add(kv.value));
+        }
+        return new QueueCopy(QueueViewStore.copyOf(queue, values.iterator(),
+                store(QueueStores.COUNTERS).get(Bytes.wrap(QueueKeys.queue(queue)))), lag);
     }
 
     /** The total the list call answers for the queue. */

@@ -2,22 +2,23 @@ package io.queueview.http.peer;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.queueview.http.error.ApiError;
-import io.queueview.query.OwnedElsewhere;
+import io.queueview.query.InstanceAddress;
 import io.queueview.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Sends a call for a queue owned by another instance to that owner, and its answer back unchanged (status, body,
- * Retry-After). The caller's token goes along: the owner authenticates and authorizes again, so forwarding never
- * widens access. A forwarded call carries {@link #FORWARDED_BY}, and is never forwarded again: ownership that
- * moved twice is a 503 to retry. An owner that cannot be reached is a 502 naming it.
+ * Sends a call for a queue to the instance that answers it (its owner, or a standby's copy), and the answer back
+ * unchanged (status, body, Retry-After). The caller's token goes along: that instance authenticates and authorizes
+ * again, so forwarding never widens access. A forwarded call carries {@link #FORWARDED_BY}, and is never forwarded
+ * again. An instance that cannot be reached is noted as down for a while ({@link #reachable}), so that reads go
+ * straight to a standby instead of trying it on every call.
  */
 public final class Forwarding implements AutoCloseable {
 
@@ -27,10 +28,14 @@ public final class Forwarding implements AutoCloseable {
     private static final int ATTEMPTS = 3;
     private static final long FIRST_PAUSE_MS = 100;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long an instance that could not be reached is skipped by reads before it is tried again. */
+    private static final long DOWN_NANOS = 2_000_000_000L;
 
     private final PeerConnections peers;
     private final ForwardOutcomes metrics;
     private final Ticker time;
+    /** Instances that could not be reached, with when (nanoTime): skipped by reads for a while. */
+    private final Map<InstanceAddress, Long> down = new ConcurrentHashMap<>();
 
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
@@ -49,12 +54,12 @@ public final class Forwarding implements AutoCloseable {
         return ctx.header(FORWARDED_BY) != null;
     }
 
-    public void forward(OwnedElsewhere elsewhere, Context ctx) {
-        if (isForwarded(ctx)) {
-            metrics.forwarded("refused_loop", 0);
-            throw ApiError.unavailable(elsewhere.getMessage() + ", but " + ctx.header(FORWARDED_BY)
-                    + " forwarded this call here as its owner: ownership is moving; retry shortly");
-        }
+    /**
+     * Sends the call to that instance and its answer back.
+     *
+     * @throws PeerUnreachable when it cannot be reached (it is then {@link #reachable not reachable} for a while)
+     */
+    public void forward(InstanceAddress to, Context ctx) {
         String query = ctx.req().getQueryString(); // raw, as the caller sent it
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -69,11 +74,13 @@ public final class Forwarding implements AutoCloseable {
         long started = time.nanoTime();
         PeerConnections.Answer answer;
         try {
-            answer = send(elsewhere, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
-        } catch (ApiError unreachable) {
+            answer = send(to, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
+        } catch (PeerUnreachable unreachable) {
+            down.put(to, time.nanoTime());
             metrics.forwarded("unreachable", time.nanoTime() - started);
             throw unreachable;
         }
+        down.remove(to);
         metrics.forwarded("answered", time.nanoTime() - started);
         ctx.status(answer.status());
         if (answer.contentType() != null) {
@@ -85,16 +92,29 @@ public final class Forwarding implements AutoCloseable {
         ctx.result(answer.body());
     }
 
+    /** False for a while after a call to that instance could not reach it. */
+    public boolean reachable(InstanceAddress instance) {
+        Long since = down.get(instance);
+        if (since == null) {
+            return true;
+        }
+        if (time.nanoTime() - since > DOWN_NANOS) {
+            down.remove(instance, since);
+            return true;
+        }
+        return false;
+    }
+
     /**
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
      */
-    private PeerConnections.Answer send(OwnedElsewhere elsewhere, String method, String target,
+    private PeerConnections.Answer send(InstanceAddress to, String method, String target,
                                         Map<String, String> headers, byte[] body, boolean read) {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return peers.send(elsewhere.owner(), method, target, headers, body);
+                return peers.send(to, method, target, headers, body);
             } catch (IOException e) {
                 last = e;
                 if (!read && !(e instanceof PeerConnections.NotSent)) {
@@ -105,9 +125,7 @@ public final class Forwarding implements AutoCloseable {
                 }
             }
         }
-        throw ApiError.ownerUnreachable("the instance that owns this queue, " + elsewhere.owner()
-                + ", cannot be reached" + (read ? "" : "; a write sent to it may or may not have applied")
-                + "; retry shortly", last);
+        throw new PeerUnreachable(to, !read && !(last instanceof PeerConnections.NotSent), last);
     }
 
     /** False when interrupted. */
