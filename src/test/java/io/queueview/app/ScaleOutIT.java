@@ -214,10 +214,14 @@ class ScaleOutIT {
                     () -> everyQueueHas(survivors, ENTRIES + 1));
             double recovered = (System.nanoTime() - killed) / 1e9;
             load.stop();
+            List<Duration> gaps = load.longestGapByQueue().values().stream().sorted().toList();
             System.out.printf("ScaleOutIT: kill -9 of %s (owner of queue 0) -> every queue answered by every "
-                    + "survivor: %.1f s; under load %d calls, %d unavailable, %d wrong%n", victim.name(), recovered,
-                    load.calls(), load.unavailable(), load.wrong());
+                    + "survivor: %.1f s; under load %d calls, %d unavailable, %d answered from a standby copy, "
+                    + "%d wrong; longest read gap per queue p50 %d ms, max %d ms%n", victim.name(), recovered,
+                    load.calls(), load.unavailable(), load.stale(), load.wrong(),
+                    gaps.get(gaps.size() / 2).toMillis(), gaps.get(gaps.size() - 1).toMillis());
             assertEquals(0, load.wrong(), "wrong answers; the first: " + load.firstWrong());
+            assertTrue(load.stale() > 0, "no read was answered from a standby copy while the owner was dead");
             for (int queue = 0; queue < QUEUES; queue++) {
                 JsonNode page = JSON.readTree(survivors.get(0).get(base(queue) + "?queue_type=" + type(queue)
                         + "&limit=200").body());
@@ -239,18 +243,16 @@ class ScaleOutIT {
     /** @param alsoRight a queue's other right page, where it has one */
     private static SteadyLoad load(List<ServiceInstance> targets, Map<Integer, String> expected,
                                    Map<Integer, String> alsoRight) {
-        return new SteadyLoad(targets, (target, random, what) -> {
+        return SteadyLoad.ofQueues(targets, (target, random, what) -> {
             int queue = random.nextInt(QUEUES);
             HttpResponse<String> answer = SteadyLoad.available(
                     target.get(base(queue) + "?queue_type=" + type(queue) + "&limit=200"));
             what.append(project(queue)).append(": ").append(answer.statusCode()).append(' ').append(answer.body());
-            if (answer.statusCode() != 200) {
-                return false;
-            }
             String page = withoutMeta(answer.body());
             // an entry enqueued around a kill makes the page newer, not wrong
-            return page.equals(expected.get(queue)) || page.equals(alsoRight.get(queue))
-                    || entries(answer.body()) > ENTRIES;
+            boolean right = answer.statusCode() == 200 && (page.equals(expected.get(queue))
+                    || page.equals(alsoRight.get(queue)) || entries(answer.body()) > ENTRIES);
+            return new SteadyLoad.Judged(project(queue) + "/" + type(queue), right, stale(answer.body()));
         });
     }
 
@@ -332,6 +334,14 @@ class ScaleOutIT {
             return json.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean stale(String body) {
+        try {
+            return JSON.readTree(body).at("/meta_info/view/stale").asBoolean(false);
+        } catch (IOException notJson) {
+            return false;
         }
     }
 

@@ -4,6 +4,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,15 @@ public final class SteadyLoad implements AutoCloseable {
         boolean answeredRight(ServiceInstance target, Random random, StringBuilder what);
     }
 
+    /** A call about one queue (its key), whose answer may say it came from a standby copy. */
+    public interface QueueCall {
+        Judged call(ServiceInstance target, Random random, StringBuilder what);
+    }
+
+    /** What a call asked about and how its answer was judged. */
+    public record Judged(String queue, boolean right, boolean stale) {
+    }
+
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong wrong = new AtomicLong();
@@ -30,6 +42,9 @@ public final class SteadyLoad implements AutoCloseable {
     private volatile long stopped;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong stale = new AtomicLong();
+    private final Map<String, Long> lastRightByQueue = new ConcurrentHashMap<>();
+    private final Map<String, Long> longestGapByQueue = new ConcurrentHashMap<>();
     private volatile String firstWrong;
 
     public SteadyLoad(List<ServiceInstance> targets, Call call) {
@@ -38,6 +53,16 @@ public final class SteadyLoad implements AutoCloseable {
 
     /** Each thread pauses between its calls: a load that leaves the cores to what it measures. */
     public SteadyLoad(List<ServiceInstance> targets, Duration pause, Call call) {
+        this((QueueCall) (target, random, what) -> new Judged(null, call.answeredRight(target, random, what), false),
+                targets, pause);
+    }
+
+    /** Calls about queues: the longest gap is also kept per queue, and answers from a copy are counted. */
+    public static SteadyLoad ofQueues(List<ServiceInstance> targets, QueueCall call) {
+        return new SteadyLoad(call, targets, Duration.ZERO);
+    }
+
+    private SteadyLoad(QueueCall call, List<ServiceInstance> targets, Duration pause) {
         for (int t = 0; t < 2; t++) {
             Random random = new Random(t);
             Thread thread = new Thread(() -> {
@@ -45,10 +70,16 @@ public final class SteadyLoad implements AutoCloseable {
                     ServiceInstance target = targets.get(random.nextInt(targets.size()));
                     StringBuilder what = new StringBuilder(target.name()).append(' ');
                     try {
-                        if (call.answeredRight(target, random, what)) {
+                        Judged judged = call.call(target, random, what);
+                        if (judged.right()) {
                             answered.incrementAndGet();
+                            stale.addAndGet(judged.stale() ? 1 : 0);
                             long now = System.nanoTime();
                             longestGap.accumulateAndGet(now - lastRight.getAndSet(now), Math::max);
+                            if (judged.queue() != null) {
+                                Long last = lastRightByQueue.put(judged.queue(), now);
+                                longestGapByQueue.merge(judged.queue(), last == null ? 0 : now - last, Math::max);
+                            }
                         } else {
                             wrong.incrementAndGet();
                             firstWrong = firstWrong == null ? what.toString() : firstWrong;
@@ -108,6 +139,20 @@ public final class SteadyLoad implements AutoCloseable {
     public Duration longestGap() {
         long end = stopped != 0 ? stopped : System.nanoTime();
         return Duration.ofNanos(Math.max(longestGap.get(), end - lastRight.get()));
+    }
+
+    /** The right answers that came from a standby copy. */
+    public long stale() {
+        return stale.get();
+    }
+
+    /** Per queue, the longest time without a right answer about it (up to now, for one still in a gap). */
+    public Map<String, Duration> longestGapByQueue() {
+        long end = stopped != 0 ? stopped : System.nanoTime();
+        Map<String, Duration> gaps = new TreeMap<>();
+        longestGapByQueue.forEach((queue, gap) -> gaps.put(queue,
+                Duration.ofNanos(Math.max(gap, end - lastRightByQueue.get(queue)))));
+        return gaps;
     }
 
     public long wrong() {
