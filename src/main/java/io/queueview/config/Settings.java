@@ -177,7 +177,7 @@ public record Settings(
                         read.httpTls(),
                         read.integer("QUEUEVIEW_CHANGE_STREAMS_MAX", 100, 0, 10_000),
                         read.integer("QUEUEVIEW_CHANGE_STREAMS_PER_TOKEN", 10, 1, 10_000),
-                        read.integer("QUEUEVIEW_STANDBY_MAX_LAG", 10_000, 0, Integer.MAX_VALUE)),
+                        read.integer("QUEUEVIEW_STANDBY_MAX_LAG", 1_000, 0, Integer.MAX_VALUE)),
                 new Auth(
                         read.path("QUEUEVIEW_TOKENS_FILE"),
                         read.text("QUEUEVIEW_DEMO_TOKEN", null),

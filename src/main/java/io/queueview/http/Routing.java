@@ -21,7 +21,10 @@ import java.util.function.Function;
  * queue's partition, or at an instance that holds one — the answer says it is stale and how far behind, and a read
  * refuses a copy further behind than its max_lag (503).
  * </ul>
- * A call whose queue cannot be told (a bad path, queue_type or body) is left to its handler, which refuses it.
+ * Only a dead owner lets a copy answer: while the group is only rebalancing, a copy may be a standby still being
+ * built from nothing, whose lag in records does not tell an empty queue from an up-to-date one; those reads wait
+ * (503) for the owner as before. A call whose queue cannot be told (a bad path, queue_type or body) is left to its
+ * handler, which refuses it.
  */
 final class Routing {
 
@@ -43,15 +46,22 @@ final class Routing {
 
     Handler read(Read handler) {
         return ctx -> {
-            ReadFrom from = ReadFrom.activeOrCopy(ListParams.maxLag(ctx.queryParamMap(), defaultMaxLag));
+            ReadFrom orCopy = ReadFrom.activeOrCopy(ListParams.maxLag(ctx.queryParamMap(), defaultMaxLag));
             QueueId queue = queueOf(ctx,
                     projectId -> new QueueId(projectId, ListParams.queueType(ctx.queryParamMap())));
-            if (queue != null && !Forwarding.isForwarded(ctx) && answeredElsewhere(ctx, queue)) {
+            if (queue == null || Forwarding.isForwarded(ctx)) {
+                handler.answer(ctx, Forwarding.isStandbyRead(ctx) ? orCopy : ReadFrom.ACTIVE);
                 return;
             }
-            handler.answer(ctx, from);
+            switch (route(ctx, queue)) {
+                case ACTIVE_HERE -> handler.answer(ctx, ReadFrom.ACTIVE);
+                case COPY_HERE -> handler.answer(ctx, orCopy);
+                case FORWARDED -> { }
+            }
         };
     }
+
+    private enum ReadRoute { ACTIVE_HERE, COPY_HERE, FORWARDED }
 
     Handler write(Handler handler) {
         return ctx -> {
@@ -68,7 +78,7 @@ final class Routing {
                         + "shortly");
             } else {
                 try {
-                    forwardTo(placement.active(), ctx);
+                    forwardTo(placement.active(), ctx, false);
                 } catch (PeerUnreachable unreachable) {
                     throw ApiError.ownerUnreachable("the instance that owns this queue, " + unreachable.instance()
                             + ", cannot be reached" + (unreachable.mayHaveApplied()
@@ -78,39 +88,39 @@ final class Routing {
         };
     }
 
-    /**
-     * Forwards a read to the instance that answers it; false when this instance answers it (the owner, or a copy
-     * here while the owner cannot be reached).
-     */
-    private boolean answeredElsewhere(Context ctx, QueueId queue) {
+    /** Forwards a read to the instance that answers it, or says how this instance answers it. */
+    private ReadRoute route(Context ctx, QueueId queue) {
         QueuePlacement placement = reader.placement(queue);
         if (placement.activeHere()) {
-            return false;
+            return ReadRoute.ACTIVE_HERE;
+        }
+        if (placement.active() == null) { // rebalancing: the owner is not dead, only not known
+            throw ApiError.unavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry "
+                    + "shortly");
         }
         PeerUnreachable owner = null;
-        if (placement.active() != null && forwarding.reachable(placement.active())) {
+        if (forwarding.reachable(placement.active())) {
             try {
-                forwardTo(placement.active(), ctx);
-                return true;
+                forwardTo(placement.active(), ctx, false);
+                return ReadRoute.FORWARDED;
             } catch (PeerUnreachable unreachable) {
                 owner = unreachable;
             }
         }
         if (placement.standbyHere()) {
-            return false;
+            return ReadRoute.COPY_HERE;
         }
         for (InstanceAddress standby : placement.standbys()) {
             if (forwarding.reachable(standby)) {
                 try {
-                    forwardTo(standby, ctx);
-                    return true;
+                    forwardTo(standby, ctx, true);
+                    return ReadRoute.FORWARDED;
                 } catch (PeerUnreachable unreachable) {
                     // the next standby, if any
                 }
             }
         }
-        String ownerSaid = placement.active() == null ? "its owner is not known yet (rebalancing)"
-                : "its owner " + placement.active() + " cannot be reached";
+        String ownerSaid = "its owner " + placement.active() + " cannot be reached";
         if (owner != null && placement.standbys().isEmpty()) {
             throw ApiError.ownerUnreachable("queue " + queue + ": " + ownerSaid + " and no other instance holds a "
                     + "standby copy of it; retry shortly", owner);
@@ -119,10 +129,10 @@ final class Routing {
                 + "retry shortly");
     }
 
-    private void forwardTo(InstanceAddress to, Context ctx) {
+    private void forwardTo(InstanceAddress to, Context ctx, boolean standbyRead) {
         ctx.attribute(ApiServer.ANSWERED, true); // the answer there stands as it is, a 404 or 405 too
         try {
-            forwarding.forward(to, ctx);
+            forwarding.forward(to, ctx, standbyRead);
         } catch (PeerUnreachable unreachable) {
             ctx.attributeMap().remove(ApiServer.ANSWERED);
             throw unreachable;

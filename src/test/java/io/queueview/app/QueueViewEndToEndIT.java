@@ -161,6 +161,28 @@ class QueueViewEndToEndIT {
         assertEquals(before, after);
     }
 
+    /** meta_info.view.lag is the records of the queue's partition not applied yet: seen during a burst, then 0. */
+    @Test
+    void theViewsLagIsAboveZeroDuringABurstAndZeroOnceItHasCaughtUp() {
+        int burst = 30_000;
+        List<Map.Entry<byte[], byte[]>> events = new ArrayList<>();
+        for (int id = 1; id <= burst; id++) {
+            events.add(new SimpleEntry<>("p".getBytes(StandardCharsets.UTF_8), enqueued("p", "RESIM", id).bytes()));
+        }
+        SharedBroker.produce(settings.topics().events(), events);
+        long mostSeen = 0;
+        long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+        JsonNode page;
+        do { // one queue, so one partition: the lag it shows is the burst's
+            page = get("/v1.0/p/data/queuing-jobs?queue_type=RESIM&limit=1");
+            mostSeen = Math.max(mostSeen, page.at("/meta_info/view/lag").asLong());
+        } while (page.at("/payload/page_info/total").asLong() < burst && System.nanoTime() < deadline);
+        assertEquals(burst, page.at("/payload/page_info/total").asLong(), "every event applied");
+        assertTrue(mostSeen > 0, "the lag never showed the burst not yet applied");
+        Await.until(VISIBLE_WITHIN, "the lag back at 0 once every event is applied",
+                () -> get("/v1.0/p/data/queuing-jobs?queue_type=RESIM&limit=1").at("/meta_info/view/lag").asLong() == 0);
+    }
+
     @Test
     void theEstimatedWaitIsTheSameAfterARestartAndAfterTheLocalStateIsLost() throws Exception {
         // Record times ahead of this machine's clock, so the window ends at the last dispatch whenever it is asked

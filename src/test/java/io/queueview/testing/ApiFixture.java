@@ -60,7 +60,7 @@ public final class ApiFixture implements AutoCloseable {
         server = ApiServer.start("127.0.0.1", 0, new ApiServer.Parts(
                 Authenticator.either(TokenFile.load(tokensFile(dataDir)), jwt), new QueueReader(stores, time), writer,
                 time, time.scheduler(), Duration.ofSeconds(10), metrics, metricsNeedToken, () -> changes,
-                STREAM_LIMITS, null, 10_000));
+                STREAM_LIMITS, null, 1_000));
         client = new HttpClientForTests(server.port());
     }
 

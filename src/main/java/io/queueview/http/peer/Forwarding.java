@@ -24,6 +24,8 @@ public final class Forwarding implements AutoCloseable {
 
     /** Marks a forwarded call, with the address of the instance that forwarded it. */
     static final String FORWARDED_BY = "X-Queueview-Forwarded-By";
+    /** Marks a read forwarded to an instance holding a standby copy because the owner cannot be reached. */
+    static final String STANDBY_READ = "X-Queueview-Standby-Read";
     private static final List<String> PASSED_ON = List.of("X-Auth-Token", "Authorization", "Content-Type");
     private static final int ATTEMPTS = 3;
     private static final long FIRST_PAUSE_MS = 100;
@@ -54,16 +56,25 @@ public final class Forwarding implements AutoCloseable {
         return ctx.header(FORWARDED_BY) != null;
     }
 
+    /** A read forwarded here for a standby copy to answer: its owner could not be reached by the forwarder. */
+    public static boolean isStandbyRead(Context ctx) {
+        return isForwarded(ctx) && "true".equals(ctx.header(STANDBY_READ));
+    }
+
     /**
      * Sends the call to that instance and its answer back.
      *
+     * @param standbyRead a read for a standby copy there to answer, the owner being unreachable
      * @throws PeerUnreachable when it cannot be reached (it is then {@link #reachable not reachable} for a while)
      */
-    public void forward(InstanceAddress to, Context ctx) {
+    public void forward(InstanceAddress to, Context ctx, boolean standbyRead) {
         String query = ctx.req().getQueryString(); // raw, as the caller sent it
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(FORWARDED_BY, ctx.host() == null ? "unknown" : ctx.host());
+        if (standbyRead) {
+            headers.put(STANDBY_READ, "true");
+        }
         for (String header : PASSED_ON) {
             String value = ctx.header(header);
             if (value != null) {
