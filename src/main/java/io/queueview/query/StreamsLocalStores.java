@@ -66,6 +66,8 @@ public final class StreamsLocalStores implements LocalStores {
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
     private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
     private final Map<Integer, QueuePlacement> placements = new ConcurrentHashMap<>();
+    /** The placements known before the last state change: what routing goes by while the group does not say. */
+    private final Map<Integer, QueuePlacement> lastKnownPlacements = new ConcurrentHashMap<>();
     private final Map<QueueId, BuiltCopy> copies = new ConcurrentHashMap<>();
     /** Changelog records not yet restored, per partition whose stores are here (active or standby); null before. */
     private volatile CopyLags copyLags;
@@ -100,6 +102,7 @@ public final class StreamsLocalStores implements LocalStores {
     public void stateChanged() {
         owned.clear();
         ownedElsewhere.clear();
+        lastKnownPlacements.putAll(placements);
         placements.clear();
         copies.clear();
     }
@@ -157,8 +160,11 @@ public final class StreamsLocalStores implements LocalStores {
         }
         KeyQueryMetadata metadata = streams.queryMetadataForKey(QueueStores.ENTRIES, key,
                 Serdes.ByteArray().serializer());
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) { // rebalancing: who owns it is open
-            return new QueuePlacement(partition, false, null, copyLags().containsKey(partition), List.of());
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            // rebalancing — after an instance died, too: until the group says, where the partition was is the best
+            // guess, and routing finds out whether its owner still answers
+            QueuePlacement lastKnown = lastKnownPlacements.get(partition);
+            return lastKnown != null ? lastKnown : new QueuePlacement(partition, false, null, false, List.of());
         }
         boolean activeHere = self.equals(metadata.activeHost());
         QueuePlacement placement = new QueuePlacement(partition, activeHere,
@@ -167,6 +173,7 @@ public final class StreamsLocalStores implements LocalStores {
                         .sorted(Comparator.comparing(InstanceAddress::toString)).toList());
         if (streams.state() == KafkaStreams.State.RUNNING) {
             placements.put(partition, placement);
+            lastKnownPlacements.put(partition, placement);
         }
         return placement;
     }

@@ -274,7 +274,6 @@ class ScaleOutIT {
                     String body = withoutMeta(answer.body());
                     if (answer.statusCode() != 200 || (page != null && !page.equals(body))
                             || ids(JSON.readTree(answer.body())).size() != (entries < 0 ? ENTRIES : entries)) {
-                        System.out.println("ScaleOutIT DEBUG " + instance.name() + " " + queue + " " + answer.statusCode() + " " + answer.body() + " VS " + page);
                         return false;
                     }
                     page = body;
@@ -282,7 +281,6 @@ class ScaleOutIT {
             }
             return true;
         } catch (UncheckedIOException | IOException notAnswering) {
-            System.out.println("ScaleOutIT DEBUG " + notAnswering);
             return false;
         }
     }
