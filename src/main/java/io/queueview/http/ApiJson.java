@@ -2,6 +2,7 @@ package io.queueview.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.queueview.command.SetPriority;
+import io.queueview.query.Ahead;
 import io.queueview.query.ClusterState;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
@@ -71,7 +72,8 @@ final class ApiJson {
 
     /**
      * {"payload": {entry fields, "position": n, "queue_total": m, and when the queue has a pace
-     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"}, "meta_info": {...}}
+     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"; "ahead": {...}},
+     * "meta_info": {...}}
      */
     static byte[] position(EntryPosition position, Meta meta) {
         return JsonObject.bytes(json -> {
@@ -80,6 +82,7 @@ final class ApiJson {
                 fields.writeNumberField("position", position.position());
                 fields.writeNumberField("queue_total", position.queueTotal());
                 estimate(fields, position.estimate());
+                ahead(fields, position.ahead());
             });
             metaInfo(json, meta);
         });
@@ -92,6 +95,17 @@ final class ApiJson {
             json.writeNumberField("dispatch_rate_per_minute", wait.dispatchesPerMinute());
             json.writeNumberField("estimate_window_seconds", wait.windowSeconds());
         }
+    }
+
+    /** What is ahead of the entry: "ahead": {"higher_priority", "same_priority", and "same_cluster" if it names one}. */
+    private static void ahead(JsonGenerator json, Ahead ahead) throws IOException {
+        json.writeObjectFieldStart("ahead");
+        json.writeNumberField("higher_priority", ahead.higherPriority());
+        json.writeNumberField("same_priority", ahead.samePriority());
+        if (ahead.sameCluster() != null) {
+            json.writeNumberField("same_cluster", ahead.sameCluster());
+        }
+        json.writeEndObject();
     }
 
     /** {"payload": {"queue_type", "ids", "priority"}, "meta_info": {...}} */

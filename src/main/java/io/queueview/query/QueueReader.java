@@ -83,7 +83,7 @@ public final class QueueReader {
     }
 
     /**
-     * One entry with its position, or empty when it is not queued there.
+     * One entry with its position and what is ahead of it, or empty when it is not queued there.
      *
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
@@ -98,9 +98,10 @@ public final class QueueReader {
             if (entry == null) {
                 return Optional.empty();
             }
-            long position = entries.ahead(entry) + 1;
+            long ahead = entries.ahead(entry);
+            long position = ahead + 1;
             return Optional.of(new EntryPosition(entry, position, entries.size(),
-                    WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
+                    WaitEstimate.at(position, entries.pace(now.toEpochMilli())), Ahead.of(entries, entry, ahead)));
         });
     }
 
