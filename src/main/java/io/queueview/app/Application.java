@@ -127,7 +127,7 @@ public final class Application implements AutoCloseable {
                 metrics, settings.metricsNeedToken(), changeLog::get, new StreamLimits(
                         settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls));
         HostInfo self = new HostInfo(settings.http().advertisedHost(), http.port());
-        streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
+        streams = new KafkaStreams(QueueTopology.build(settings, metrics::dispatched), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
                 InstanceIdentity.groupInstanceId(settings.dataDir())));
 

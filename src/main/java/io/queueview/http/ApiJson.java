@@ -8,8 +8,10 @@ import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
 import io.queueview.query.ViewFreshness;
 import io.queueview.query.WaitEstimate;
+import io.queueview.query.WaitStats;
 import io.queueview.queue.EntryJson;
 import io.queueview.queue.JsonObject;
+import io.queueview.queue.QueueType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -104,6 +106,49 @@ final class ApiJson {
         json.writeNumberField("same_priority", ahead.samePriority());
         if (ahead.sameCluster() != null) {
             json.writeNumberField("same_cluster", ahead.sameCluster());
+        }
+        json.writeEndObject();
+    }
+
+    /**
+     * {"payload": {"queue_type", "last_hour": {window}, "last_24h": {window}, "depth": {"from", "step_seconds",
+     * "points"}}, "meta_info": {...}}; a window: {"seconds", "dispatched", "dispatched_per_minute", "timed", and when
+     * any is timed "time_in_queue_seconds": {"p50", "p90", "p99"}}. No "depth" before the history's first minute.
+     */
+    static byte[] stats(QueueType type, WaitStats stats, Meta meta) {
+        return JsonObject.bytes(json -> {
+            json.writeObjectFieldStart("payload");
+            json.writeStringField("queue_type", type.name());
+            window(json, "last_hour", stats.lastHour());
+            window(json, "last_24h", stats.lastDay());
+            if (stats.depthFrom() != null) {
+                json.writeObjectFieldStart("depth");
+                json.writeStringField("from", stats.depthFrom().toString());
+                json.writeNumberField("step_seconds", 60);
+                json.writeArrayFieldStart("points");
+                for (long depth : stats.depth()) {
+                    json.writeNumber(depth);
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            metaInfo(json, meta);
+        });
+    }
+
+    private static void window(JsonGenerator json, String name, WaitStats.Window window) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("seconds", window.seconds());
+        json.writeNumberField("dispatched", window.dispatched());
+        json.writeNumberField("dispatched_per_minute", window.perMinute());
+        json.writeNumberField("timed", window.timed());
+        if (window.percentiles() != null) {
+            json.writeObjectFieldStart("time_in_queue_seconds");
+            json.writeNumberField("p50", window.percentiles().p50());
+            json.writeNumberField("p90", window.percentiles().p90());
+            json.writeNumberField("p99", window.percentiles().p99());
+            json.writeEndObject();
         }
         json.writeEndObject();
     }

@@ -100,6 +100,8 @@ public final class ApiServer {
             // batch-update first: a fixed segment is never taken for an {id}
             config.routes.put(QueuingJobsApi.BATCH_PATH, api::batch);
             config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes); // "changes" is never taken for an {id}
+            config.routes.get(QueuingJobsApi.STATS_PATH, api::stats); // nor is "stats"
+            config.routes.head(QueuingJobsApi.STATS_PATH, api::stats);
             config.routes.get(QueuingJobsApi.ENTRY_PATH, api::position);
             config.routes.head(QueuingJobsApi.ENTRY_PATH, api::position);
             config.routes.put(QueuingJobsApi.ENTRY_PATH, api::move);

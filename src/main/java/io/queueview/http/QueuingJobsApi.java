@@ -18,6 +18,7 @@ import io.queueview.query.Page;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ViewFreshness;
+import io.queueview.query.WaitStats;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.time.Ticker;
@@ -36,6 +37,7 @@ final class QueuingJobsApi {
     static final String BATCH_PATH = PATH + "/batch-update";
     static final String ENTRY_PATH = PATH + "/{id}";
     static final String CHANGES_PATH = PATH + "/changes";
+    static final String STATS_PATH = PATH + "/stats";
     private static final String BEARER = "Bearer ";
 
     private final Authenticator tokens;
@@ -83,6 +85,17 @@ final class QueuingJobsApi {
         EntryPosition position = reader.entry(queue, id, time.instant())
                 .orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, queue)));
+    }
+
+    /**
+     * GET stats: how long the queue's jobs wait (dispatches and their times in queue over the last hour and 24 hours)
+     * and its depth a minute at a time, from the owner's stores, by record time up to now (the owner's clock).
+     */
+    void stats(Context ctx) {
+        String projectId = authorize(ctx, Caller.LIST);
+        QueueId queue = new QueueId(projectId, ListParams.queueType(ctx.queryParamMap()));
+        WaitStats stats = reader.stats(queue, time.instant());
+        ApiServer.json(ctx, 200, ApiJson.stats(queue.type(), stats, meta(ctx, queue)));
     }
 
     /** GET changes: the queue's changes as Server-Sent Events, for as long as the client stays (ChangeStreams). */

@@ -4,6 +4,8 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.QueueDepth;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Where this instance finds a queue's stores: Kafka Streams in the service, a test driver in tests. */
 public interface LocalStores {
@@ -23,6 +25,16 @@ public interface LocalStores {
      * @throws QueueUnavailable  when nobody can answer for the queue here now (starting, restoring, rebalancing)
      */
     QueuePartition partitionOf(QueueId queue);
+
+    /**
+     * The wait-statistics store of a partition this instance owns ({@link #partitionOf} said so), read-only.
+     *
+     * @throws QueueUnavailable when it cannot be read now (its partition is moving), or never (by default: stores
+     *                          that keep no wait statistics, such as tests' stand-ins)
+     */
+    default ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        throw new QueueUnavailable("no wait statistics are kept here");
+    }
 
     /** How many entries each queue this instance owns holds: for metrics. */
     default Map<QueueId, QueueDepth> depths() {

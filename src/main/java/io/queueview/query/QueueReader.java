@@ -105,6 +105,24 @@ public final class QueueReader {
         });
     }
 
+    /**
+     * The queue's wait statistics over the windows that end now: its dispatches and their times in queue over the
+     * last hour and 24 hours, and its depth a minute at a time.
+     *
+     * @throws OwnedElsewhere   when another instance owns the queue
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
+    public WaitStats stats(QueueId queue, Instant now) {
+        QueuePartition partition = stores.partitionOf(queue);
+        read(queue, LockedQueue::size); // refuses while the partition's view is rebuilt: its stores are being restored
+        try {
+            return WaitStatsReader.read(stores.waitHistory(partition.partition()), queue, now);
+        } catch (InvalidStateStoreException e) {
+            throw new QueueUnavailable("the stores of queue " + queue + " are moving (" + e.getMessage()
+                    + "); retry shortly");
+        }
+    }
+
     /** Runs a query on the queue in memory under its read lock. */
     private <T> T read(QueueId queue, Function<LockedQueue, T> query) {
         QueuePartition partition = stores.partitionOf(queue);

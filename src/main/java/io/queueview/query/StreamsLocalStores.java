@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -31,6 +32,8 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Finds a queue's stores through Kafka Streams: which partition holds the queue (the repartition topic's key is
@@ -148,6 +151,18 @@ public final class StreamsLocalStores implements LocalStores {
     private QueueViews localViews(int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(QueueStores.VIEW, QueueViewStore.TYPE)
                 .withPartition(partition).enableStaleStores());
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        try {
+            // stale stores allowed as for the view: the caller has read the partition's view, so its task is active
+            return streams.store(StoreQueryParameters.fromNameAndType(QueueStores.WAITS,
+                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition).enableStaleStores());
+        } catch (InvalidStateStoreException e) {
+            throw new QueueUnavailable("the wait statistics of partition " + partition + " are not queryable now ("
+                    + e.getMessage() + "); retry shortly");
+        }
     }
 
     @Override
