@@ -25,6 +25,7 @@ import io.queueview.time.Ticker;
 import io.queueview.write.CommandPending;
 import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,13 +62,32 @@ final class QueuingJobsApi {
      * GET list: one page of a queue, in queue order, with the total of the entries that match the filters, and when
      * more follow the token of the page after it.
      */
-    void list(Context ctx) {
+    void list(Context ctx) throws IOException {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
+        ListFormat format = ListParams.format(ctx.queryParamMap(), ctx.header("Accept"));
+        if (format != ListFormat.JSON) {
+            export(ctx, query, format);
+            return;
+        }
         Page page = reader.list(query, time.instant());
         String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
                 query.filters()).text() : null;
         ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, query.queue())));
+    }
+
+    /**
+     * GET list as an export (CSV or NDJSON): every entry that matches the filters, in queue order, written as it is
+     * read ({@link ListExport}). A client that leaves mid-way ends it (Javalin takes its write failure quietly).
+     */
+    private void export(Context ctx, ListQuery query, ListFormat format) throws IOException {
+        ListExport export = new ListExport(reader, query.queue(), query.filters(), format);
+        ctx.status(200).contentType(format.mediaType() + "; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"queuing-jobs-" + query.queue().type().name()
+                + (format == ListFormat.CSV ? ".csv" : ".ndjson") + "\"");
+        if (!"HEAD".equals(ctx.method().name())) {
+            export.writeTo(ctx.res().getOutputStream());
+        }
     }
 
     /**

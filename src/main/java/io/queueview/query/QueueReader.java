@@ -106,6 +106,29 @@ public final class QueueReader {
     }
 
     /**
+     * Up to max entries that match the filters, strictly after a place (from the head when null), in queue order:
+     * one batch of an export, read under the queue's read lock, which is let go between batches. No total: an
+     * export walks on until a batch comes back short.
+     *
+     * @throws OwnedElsewhere   when another instance owns the queue
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
+    public List<Entry> batch(QueueId queue, Filters filters, OrderKey after, int max) {
+        return read(queue, entries -> {
+            Plan plan = Plan.of(entries, filters, filters.byField());
+            Iterator<Entry> walk = plan.walk(entries, after);
+            List<Entry> batch = new ArrayList<>(max);
+            while (batch.size() < max && walk.hasNext()) {
+                Entry entry = walk.next();
+                if (plan.check() == null || plan.check().matches(entry)) {
+                    batch.add(entry);
+                }
+            }
+            return batch;
+        });
+    }
+
+    /**
      * The queue's wait statistics over the windows that end now: its dispatches and their times in queue over the
      * last hour and 24 hours, and its depth a minute at a time.
      *
