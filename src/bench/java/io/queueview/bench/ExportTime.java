@@ -35,7 +35,8 @@ public final class ExportTime {
             for (int id = 1; id <= size; id++) {
                 EventJson event = enqueued("p", "PROCESSOR", id).with("priority", random.nextInt(5) - 2)
                         .with("rank_stamp", 1_764_000_000_000L + random.nextInt(86_400_000))
-                        .with("data_id", "DPK" + random.nextInt(100_000)).with("processor_name", "proc-" + random.nextInt(20))
+                        .with("data_id", "DPK" + random.nextInt(100_000))
+                        .with("processor_name", "proc-" + random.nextInt(20))
                         .with("output_type", random.nextBoolean() ? "DATA_MARK" : "DATA_SET")
                         .with("resource_spec", "4Core_16GiB").with("workspace_id", "ws-" + random.nextInt(10))
                         .with("cluster_type", "MODELARTS").with("cluster_id", "ma-pool-" + random.nextInt(3));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -56,7 +57,7 @@ public final class WaitHistory {
         return wait;
     }
 
-    private void changeMinute(QueueId queue, long at, java.util.function.UnaryOperator<WaitMinute> change) {
+    private void changeMinute(QueueId queue, long at, UnaryOperator<WaitMinute> change) {
         long minute = Math.floorDiv(at, 60_000L);
         Bytes key = Bytes.wrap(minuteKey(queue, minute));
         store.put(key, change.apply(WaitMinute.fromBytes(store.get(key))).toBytes());

@@ -55,7 +55,8 @@ public final class WaitMinute {
     }
 
     public byte[] toBytes() {
-        ByteWriter out = new ByteWriter(16).putByte(FORMAT).putVarInt((int) Math.min(depth, Integer.MAX_VALUE)).putVarInt(dispatched);
+        ByteWriter out = new ByteWriter(16).putByte(FORMAT).putVarInt((int) Math.min(depth, Integer.MAX_VALUE))
+                .putVarInt(dispatched);
         int buckets = 0;
         for (int count : waits) {
             buckets += count > 0 ? 1 : 0;

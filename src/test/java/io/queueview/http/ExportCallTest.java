@@ -136,7 +136,8 @@ class ExportCallTest {
         driver.send(enqueued("p", "INTERNAL", 1).with("job_type", "FRAME_EXTRACT"));
         HttpResponse<String> export = api.http().get(BASE + "?queue_type=INTERNAL&format=csv", READER);
         assertEquals("id,job_id,job_type,data_id,rank_stamp,project_id,resource_spec,priority,queue_type,"
-                + "workspace_id,cluster_type,cluster_id\r\n1,1,FRAME_EXTRACT,,1000001,p,,0,INTERNAL,,,\r\n", export.body());
+                + "workspace_id,cluster_type,cluster_id\r\n1,1,FRAME_EXTRACT,,1000001,p,,0,INTERNAL,,,\r\n",
+                export.body());
     }
 
     private static String orEmpty(String value) {

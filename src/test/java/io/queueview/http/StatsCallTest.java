@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
+import io.queueview.testing.EventJson;
 import io.queueview.testing.ProjectorDriver;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,15 +38,15 @@ class StatsCallTest {
     @Test
     void answersTheDispatchesTimesInQueueAndDepthOfTheQueue() throws IOException {
         ProjectorDriver driver = api.driver();
-        Instant start = ApiFixture.NOW.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(90));
+        Instant start = ApiFixture.NOW.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(90));
         for (long id = 1; id <= 20; id++) {
             driver.sendAt(start, enqueued("p", "PROCESSOR", id));
         }
         for (long id = 1; id <= 10; id++) { // 1-10 wait 1-10 minutes, 30 to 20 minutes before the last hour
-            driver.sendAt(start.plus(Duration.ofMinutes(id)), dequeued("p", "PROCESSOR", id).with("reason", "DISPATCHED"));
+            driver.sendAt(start.plus(Duration.ofMinutes(id)), dispatched(id));
         }
         for (long id = 11; id <= 14; id++) { // 11-14 wait 80 minutes, within the last hour
-            driver.sendAt(start.plus(Duration.ofMinutes(80)), dequeued("p", "PROCESSOR", id).with("reason", "DISPATCHED"));
+            driver.sendAt(start.plus(Duration.ofMinutes(80)), dispatched(id));
         }
         driver.sendAt(start.plus(Duration.ofMinutes(81)), dequeued("p", "PROCESSOR", 15).with("reason", "CANCELLED"));
 
@@ -70,6 +72,10 @@ class StatsCallTest {
         assertEquals(20, depth.get("points").get(0).asLong());
         assertEquals(15, depth.get("points").get(5).asLong()); // 1-5 dispatched by the end of minute 5
         assertEquals(5, depth.get("points").get(90).asLong()); // 16-20 queued
+    }
+
+    private static EventJson dispatched(long id) {
+        return dequeued("p", "PROCESSOR", id).with("reason", "DISPATCHED");
     }
 
     @Test
