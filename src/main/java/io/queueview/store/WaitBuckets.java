@@ -3,7 +3,7 @@ package io.queueview.store;
 /**
  * The fixed log-scale buckets of a time in queue: bucket 0 holds waits under a second, bucket k ≥ 1 those in
  * [2^((k-1)/8), 2^(k/8)) seconds — 8 a doubling, so a percentile read as its bucket's upper bound is at most 9 %
- * above the true wait. 255 buckets reach past 300 years: the last one takes whatever is longer.
+ * above the true wait. 256 buckets reach past a century: the last one takes whatever is longer.
  */
 public final class WaitBuckets {
 
