@@ -128,7 +128,7 @@ public final class Application implements AutoCloseable {
                         settings.http().changeStreamsMax(), settings.http().changeStreamsPerToken()), tls,
                 settings.http().standbyMaxLag()));
         HostInfo self = new HostInfo(settings.http().advertisedHost(), http.port());
-        streams = new KafkaStreams(QueueTopology.build(settings), QueueTopology.streamsConfig(
+        streams = new KafkaStreams(QueueTopology.build(settings, metrics::dispatched), QueueTopology.streamsConfig(
                 settings, bootstrapServers, self.host() + ":" + self.port(),
                 InstanceIdentity.groupInstanceId(settings.dataDir())));
 

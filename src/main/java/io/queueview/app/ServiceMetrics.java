@@ -21,12 +21,14 @@ import io.queueview.query.ClusterState;
 import io.queueview.query.QueueReader;
 import io.queueview.query.ViewFreshness;
 import io.queueview.queue.QueueId;
+import io.queueview.queue.QueueType;
 import io.queueview.store.QueueDepth;
 import io.queueview.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +62,7 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
     private final Map<String, Timer> writeTimers = new ConcurrentHashMap<>();
     private final Map<String, Timer> forwardTimers = new ConcurrentHashMap<>();
+    private final Map<QueueType, Timer> waitTimers = new EnumMap<>(QueueType.class);
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(5);
     private final Ticker time;
     /** Refreshes the Kafka Streams meters; its owner shuts it down. */
@@ -86,6 +89,16 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
                 .description("now minus the smallest rank_stamp queued, per queue (the \"_other\" series: the oldest "
                         + "of the rest)")
                 .baseUnit("seconds").register(registry);
+        for (QueueType type : QueueType.values()) { // made up front: the projector's threads only record
+            waitTimers.put(type, Timer.builder("queueview.queue.wait")
+                    .description("time in queue of dispatched jobs (first enqueue to dispatch, by record time), as "
+                            + "this instance applied them")
+                    .tags("queue_type", type.name())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofSeconds(1))
+                    .maximumExpectedValue(Duration.ofDays(7))
+                    .register(registry));
+        }
         lags = MultiGauge.builder("queueview.partition.lag")
                 .description("records of a partition's input not applied yet, as Kafka Streams last saw them")
                 .baseUnit("records").register(registry);
@@ -170,6 +183,15 @@ final class ServiceMetrics implements HttpMetrics, AutoCloseable {
     private Timer byOutcome(Map<String, Timer> timers, String name, String description, String outcome) {
         return timers.computeIfAbsent(outcome, key -> Timer.builder(name).description(description)
                 .tags("outcome", outcome).publishPercentileHistogram().register(registry));
+    }
+
+    /**
+     * A dispatch's time in queue (first enqueue to dispatch, record time), as this instance's projector applies it.
+     * Tagged by queue type alone: three series whatever the number of projects, so no cap is needed (the per-queue
+     * figures are the stats call's).
+     */
+    void dispatched(QueueType type, long waitMillis) {
+        waitTimers.get(type).record(waitMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The view's figures are read when scraped, so they are as fresh as the scrape. */

@@ -10,6 +10,8 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.QueueDepth;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The view's stores as the HTTP server sees them from its start: "starting" until Kafka Streams, which needs the
@@ -56,6 +58,15 @@ final class StartingStores implements LocalStores {
             throw new QueueUnavailable("the view is starting; retry shortly");
         }
         return stores;
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        LocalStores stores = attached.get();
+        if (stores == null) {
+            throw new QueueUnavailable("the view is starting; retry shortly");
+        }
+        return stores.waitHistory(partition);
     }
 
     @Override

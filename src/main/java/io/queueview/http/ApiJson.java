@@ -2,13 +2,16 @@ package io.queueview.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.queueview.command.SetPriority;
+import io.queueview.query.Ahead;
 import io.queueview.query.ClusterState;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.Page;
 import io.queueview.query.ViewFreshness;
 import io.queueview.query.WaitEstimate;
+import io.queueview.query.WaitStats;
 import io.queueview.queue.EntryJson;
 import io.queueview.queue.JsonObject;
+import io.queueview.queue.QueueType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -71,7 +74,8 @@ final class ApiJson {
 
     /**
      * {"payload": {entry fields, "position": n, "queue_total": m, and when the queue has a pace
-     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"}, "meta_info": {...}}
+     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"; "ahead": {...}},
+     * "meta_info": {...}}
      */
     static byte[] position(EntryPosition position, Meta meta) {
         return JsonObject.bytes(json -> {
@@ -80,6 +84,7 @@ final class ApiJson {
                 fields.writeNumberField("position", position.position());
                 fields.writeNumberField("queue_total", position.queueTotal());
                 estimate(fields, position.estimate());
+                ahead(fields, position.ahead());
             });
             metaInfo(json, meta);
         });
@@ -92,6 +97,60 @@ final class ApiJson {
             json.writeNumberField("dispatch_rate_per_minute", wait.dispatchesPerMinute());
             json.writeNumberField("estimate_window_seconds", wait.windowSeconds());
         }
+    }
+
+    /** What is ahead of the entry: "ahead": {"higher_priority", "same_priority", and "same_cluster" if it names one}. */
+    private static void ahead(JsonGenerator json, Ahead ahead) throws IOException {
+        json.writeObjectFieldStart("ahead");
+        json.writeNumberField("higher_priority", ahead.higherPriority());
+        json.writeNumberField("same_priority", ahead.samePriority());
+        if (ahead.sameCluster() != null) {
+            json.writeNumberField("same_cluster", ahead.sameCluster());
+        }
+        json.writeEndObject();
+    }
+
+    /**
+     * {"payload": {"queue_type", "last_hour": {window}, "last_24h": {window}, "depth": {"from", "step_seconds",
+     * "points"}}, "meta_info": {...}}; a window: {"seconds", "dispatched", "dispatched_per_minute", "timed", and when
+     * any is timed "time_in_queue_seconds": {"p50", "p90", "p99"}}. No "depth" before the history's first minute.
+     */
+    static byte[] stats(QueueType type, WaitStats stats, Meta meta) {
+        return JsonObject.bytes(json -> {
+            json.writeObjectFieldStart("payload");
+            json.writeStringField("queue_type", type.name());
+            window(json, "last_hour", stats.lastHour());
+            window(json, "last_24h", stats.lastDay());
+            if (stats.depthFrom() != null) {
+                json.writeObjectFieldStart("depth");
+                json.writeStringField("from", stats.depthFrom().toString());
+                json.writeNumberField("step_seconds", 60);
+                json.writeArrayFieldStart("points");
+                for (long depth : stats.depth()) {
+                    json.writeNumber(depth);
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            metaInfo(json, meta);
+        });
+    }
+
+    private static void window(JsonGenerator json, String name, WaitStats.Window window) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("seconds", window.seconds());
+        json.writeNumberField("dispatched", window.dispatched());
+        json.writeNumberField("dispatched_per_minute", window.perMinute());
+        json.writeNumberField("timed", window.timed());
+        if (window.percentiles() != null) {
+            json.writeObjectFieldStart("time_in_queue_seconds");
+            json.writeNumberField("p50", window.percentiles().p50());
+            json.writeNumberField("p90", window.percentiles().p90());
+            json.writeNumberField("p99", window.percentiles().p99());
+            json.writeEndObject();
+        }
+        json.writeEndObject();
     }
 
     /** {"payload": {"queue_type", "ids", "priority"}, "meta_info": {...}} */

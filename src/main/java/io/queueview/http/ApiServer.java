@@ -106,6 +106,8 @@ public final class ApiServer {
             config.routes.put(QueuingJobsApi.BATCH_PATH, routing.write(api::batch));
             // "changes" is never taken for an {id}; any instance serves a change stream: it tails queue-changes
             config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes);
+            config.routes.get(QueuingJobsApi.STATS_PATH, routing.read(api::stats)); // nor is "stats"
+            config.routes.head(QueuingJobsApi.STATS_PATH, routing.read(api::stats));
             config.routes.get(QueuingJobsApi.ENTRY_PATH, routing.read(api::position));
             config.routes.head(QueuingJobsApi.ENTRY_PATH, routing.read(api::position));
             config.routes.put(QueuingJobsApi.ENTRY_PATH, routing.write(api::move));

@@ -122,6 +122,38 @@ final class ListParams {
         throw ApiError.badRequest(name + " '" + value + "' must be " + rule);
     }
 
+    /**
+     * What the list call answers in: {@code format} (json, csv or ndjson) when given, else the first of text/csv and
+     * application/x-ndjson that Accept names, else JSON. An export answers every matching entry, so a page's
+     * parameters (limit, offset, page_token) are refused with it rather than ignored.
+     *
+     * @throws ApiError 400 for another format, or a page's parameter with an export
+     */
+    static ListFormat format(Map<String, List<String>> params, String accept) {
+        ListParams list = new ListParams(params);
+        String format = list.text("format");
+        ListFormat chosen;
+        if (format != null) {
+            chosen = switch (format) {
+                case "json" -> ListFormat.JSON;
+                case "csv" -> ListFormat.CSV;
+                case "ndjson" -> ListFormat.NDJSON;
+                default -> throw ApiError.badRequest("format '" + format + "' is not one of json, csv, ndjson");
+            };
+        } else {
+            chosen = ListFormat.accepted(accept);
+        }
+        if (chosen != ListFormat.JSON) {
+            for (String page : List.of("limit", "offset", "page_token")) {
+                if (list.text(page) != null) {
+                    throw ApiError.badRequest(page + " does not apply to an export (" + chosen.mediaType()
+                            + "): it answers every entry that matches the filters");
+                }
+            }
+        }
+        return chosen;
+    }
+
     /** The parameter's single value, null when absent or empty; given twice is an error. */
     private String text(String name) {
         List<String> values = params.get(name);

@@ -20,12 +20,14 @@ import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
 import io.queueview.query.ReadFrom;
 import io.queueview.query.ViewFreshness;
+import io.queueview.query.WaitStats;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import io.queueview.time.Ticker;
 import io.queueview.write.CommandPending;
 import io.queueview.write.KafkaUnavailable;
 import io.queueview.write.QueueWriter;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,6 +40,7 @@ final class QueuingJobsApi {
     static final String BATCH_PATH = PATH + "/batch-update";
     static final String ENTRY_PATH = PATH + "/{id}";
     static final String CHANGES_PATH = PATH + "/changes";
+    static final String STATS_PATH = PATH + "/stats";
     private static final String BEARER = "Bearer ";
 
     private final Authenticator tokens;
@@ -61,14 +64,33 @@ final class QueuingJobsApi {
      * GET list: one page of a queue, in queue order, with the total of the entries that match the filters, and when
      * more follow the token of the page after it.
      */
-    void list(Context ctx, ReadFrom from) {
+    void list(Context ctx, ReadFrom from) throws IOException {
         String projectId = authorize(ctx, Caller.LIST);
         ListQuery query = ListParams.parse(projectId, ctx.queryParamMap());
+        ListFormat format = ListParams.format(ctx.queryParamMap(), ctx.header("Accept"));
+        if (format != ListFormat.JSON) { // from the owner's view only: an export is no page to read in a pinch
+            export(ctx, query, format);
+            return;
+        }
         Answered<Page> answered = reader.list(query, time.instant(), from);
         Page page = answered.value();
         String next = page.more() ? PageToken.after(page.entries().get(page.entries().size() - 1), query.queue(),
                 query.filters()).text() : null;
         ApiServer.json(ctx, 200, ApiJson.page(page, next, meta(ctx, answered.view())));
+    }
+
+    /**
+     * GET list as an export (CSV or NDJSON): every entry that matches the filters, in queue order, written as it is
+     * read ({@link ListExport}). A client that leaves mid-way ends it (Javalin takes its write failure quietly).
+     */
+    private void export(Context ctx, ListQuery query, ListFormat format) throws IOException {
+        ListExport export = new ListExport(reader, query.queue(), query.filters(), format);
+        ctx.status(200).contentType(format.mediaType() + "; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"queuing-jobs-" + query.queue().type().name()
+                + (format == ListFormat.CSV ? ".csv" : ".ndjson") + "\"");
+        if (!"HEAD".equals(ctx.method().name())) {
+            export.writeTo(ctx.res().getOutputStream());
+        }
     }
 
     /**
@@ -86,6 +108,18 @@ final class QueuingJobsApi {
         Answered<Optional<EntryPosition>> answered = reader.entry(queue, id, time.instant(), from);
         EntryPosition position = answered.value().orElseThrow(() -> notQueued(queue, List.of(id)));
         ApiServer.json(ctx, 200, ApiJson.position(position, meta(ctx, answered.view())));
+    }
+
+    /**
+     * GET stats: how long the queue's jobs wait (dispatches and their times in queue over the last hour and 24 hours)
+     * and its depth a minute at a time, from the owner's stores, by record time up to now (the owner's clock). Never
+     * from a standby copy.
+     */
+    void stats(Context ctx, ReadFrom ownerOnly) {
+        String projectId = authorize(ctx, Caller.LIST);
+        QueueId queue = new QueueId(projectId, ListParams.queueType(ctx.queryParamMap()));
+        WaitStats stats = reader.stats(queue, time.instant());
+        ApiServer.json(ctx, 200, ApiJson.stats(queue.type(), stats, meta(ctx, queue)));
     }
 
     /** GET changes: the queue's changes as Server-Sent Events, for as long as the client stays (ChangeStreams). */

@@ -4,6 +4,8 @@ import io.queueview.queue.QueueId;
 import io.queueview.store.QueueDepth;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Where this instance finds a queue's stores: Kafka Streams in the service, a test driver in tests. */
 public interface LocalStores {
@@ -46,6 +48,16 @@ public interface LocalStores {
      */
     default QueueCopy copyOf(QueueId queue) {
         throw new QueueUnavailable("no copy of queue " + queue + " is held here; retry shortly");
+    }
+
+    /**
+     * The wait-statistics store of a partition this instance owns ({@link #partitionOf} said so), read-only.
+     *
+     * @throws QueueUnavailable when it cannot be read now (its partition is moving), or never (by default: stores
+     *                          that keep no wait statistics, such as tests' stand-ins)
+     */
+    default ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        throw new QueueUnavailable("no wait statistics are kept here");
     }
 
     /** How many entries each queue this instance owns holds: for metrics. */

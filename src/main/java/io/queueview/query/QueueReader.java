@@ -91,7 +91,7 @@ public final class QueueReader {
     }
 
     /**
-     * One entry with its position, or empty when it is not queued there.
+     * One entry with its position and what is ahead of it, or empty when it is not queued there.
      *
      * @throws QueueUnavailable when this instance cannot answer for the queue now
      */
@@ -109,9 +109,10 @@ public final class QueueReader {
         if (entry == null) {
             return Optional.empty();
         }
-        long position = entries.ahead(entry) + 1;
+        long ahead = entries.ahead(entry);
+        long position = ahead + 1;
         return Optional.of(new EntryPosition(entry, position, entries.size(),
-                WaitEstimate.at(position, entries.pace(now.toEpochMilli()))));
+                WaitEstimate.at(position, entries.pace(now.toEpochMilli())), Ahead.of(entries, entry, ahead)));
     }
 
     /**
@@ -149,6 +150,47 @@ public final class QueueReader {
                     + " records behind, more than max_lag " + from.maxLag());
         }
         return new Answered<>(copy.views().read(queue, query), ViewFreshness.ofCopy(copy.lag()));
+    }
+
+    /**
+     * Up to max entries that match the filters, strictly after a place (from the head when null), in queue order:
+     * one batch of an export, read under the queue's read lock, which is let go between batches. No total: an
+     * export walks on until a batch comes back short.
+     *
+     * @throws OwnedElsewhere   when another instance owns the queue
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
+    public List<Entry> batch(QueueId queue, Filters filters, OrderKey after, int max) {
+        return read(queue, entries -> {
+            Plan plan = Plan.of(entries, filters, filters.byField());
+            Iterator<Entry> walk = plan.walk(entries, after);
+            List<Entry> batch = new ArrayList<>(max);
+            while (batch.size() < max && walk.hasNext()) {
+                Entry entry = walk.next();
+                if (plan.check() == null || plan.check().matches(entry)) {
+                    batch.add(entry);
+                }
+            }
+            return batch;
+        });
+    }
+
+    /**
+     * The queue's wait statistics over the windows that end now: its dispatches and their times in queue over the
+     * last hour and 24 hours, and its depth a minute at a time.
+     *
+     * @throws OwnedElsewhere   when another instance owns the queue
+     * @throws QueueUnavailable when this instance cannot answer for the queue now
+     */
+    public WaitStats stats(QueueId queue, Instant now) {
+        QueuePartition partition = stores.partitionOf(queue);
+        read(queue, LockedQueue::size); // refuses while the partition's view is rebuilt: its stores are being restored
+        try {
+            return WaitStatsReader.read(stores.waitHistory(partition.partition()), queue, now);
+        } catch (InvalidStateStoreException e) {
+            throw new QueueUnavailable("the stores of queue " + queue + " are moving (" + e.getMessage()
+                    + "); retry shortly");
+        }
     }
 
     /** Runs a query on the queue in memory under its read lock. */

@@ -292,6 +292,18 @@ public final class StreamsLocalStores implements LocalStores {
     }
 
     @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        try {
+            // stale stores allowed as for the view: the caller has read the partition's view, so its task is active
+            return streams.store(StoreQueryParameters.fromNameAndType(QueueStores.WAITS,
+                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition).enableStaleStores());
+        } catch (InvalidStateStoreException e) {
+            throw new QueueUnavailable("the wait statistics of partition " + partition + " are not queryable now ("
+                    + e.getMessage() + "); retry shortly");
+        }
+    }
+
+    @Override
     public long lag(int partition) {
         return activeInputLags().getOrDefault(partition, -1L);
     }

@@ -78,6 +78,12 @@ public final class QueueState {
         return view.get(queue, id);
     }
 
+    /** How many entries the queue holds. */
+    public long depth(QueueId queue) {
+        QueueView queued = view.view(queue);
+        return queued == null ? 0 : queued.size();
+    }
+
     /** The queue's order in memory, or null when it is empty; for reading neighbours. */
     public QueueOrder queue(QueueId queue) {
         return view.view(queue);

@@ -19,6 +19,7 @@ import io.queueview.store.QueueState;
 import io.queueview.store.QueueStores;
 import io.queueview.store.QueuedEntry;
 import io.queueview.store.RemovalMarker;
+import io.queueview.store.WaitHistory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     private final Duration markerTtl;
     private final String commandsTopic;
+    private final WaitObserver waitObserver;
+    private WaitHistory waits;
     private ProcessorContext<byte[], byte[]> context;
     private QueueState state;
     private TaskCounters counters;
@@ -66,9 +69,10 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
     private KeyValueStore<Bytes, byte[]> markers;
     private KeyValueStore<Bytes, byte[]> outcomes;
 
-    QueueProjector(Duration markerTtl, String commandsTopic) {
+    QueueProjector(Duration markerTtl, String commandsTopic, WaitObserver waitObserver) {
         this.markerTtl = markerTtl;
         this.commandsTopic = commandsTopic;
+        this.waitObserver = waitObserver;
     }
 
     @Override
@@ -90,6 +94,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 (System.nanoTime() - started) / 1_000_000);
         markers = context.getStateStore(QueueStores.MARKERS);
         outcomes = context.getStateStore(QueueStores.OUTCOMES);
+        waits = new WaitHistory(context.getStateStore(QueueStores.WAITS));
         Duration sweep = markerTtl.compareTo(LONGEST_SWEEP_INTERVAL) < 0 ? markerTtl : LONGEST_SWEEP_INTERVAL;
         context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
     }
@@ -130,6 +135,9 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 markers.delete(markerKey(event)); // a new stay in the queue
             }
             state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued));
+            if (queued == null) { // a new stay: its time in queue runs from here (enqueued again, it keeps its own)
+                waits.enqueued(event.queue(), event.id(), record.timestamp(), state.depth(event.queue()));
+            }
             publish(record, ChangeJson.upsert(enqueued.entry(), event.version()));
             eventsApplied.record();
         } else if (event instanceof JobUpdated updated) {
@@ -150,9 +158,15 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
             }
             if (queued != null) {
                 state.remove(event.queue(), event.id());
-                if (DISPATCHED.equals(dequeued.reason())) {
+                boolean dispatched = DISPATCHED.equals(dequeued.reason());
+                if (dispatched) {
                     // by record time, not this machine's clock: a replay counts the same dispatches at the same times
                     state.dispatched(event.queue(), record.timestamp());
+                }
+                long wait = waits.removed(event.queue(), event.id(), record.timestamp(), dispatched,
+                        state.depth(event.queue()));
+                if (wait >= 0) {
+                    waitObserver.dispatched(event.queue().type(), wait);
                 }
                 publish(record, ChangeJson.removal(dequeued));
             }

@@ -40,6 +40,11 @@ public final class QueueTopology {
     }
 
     public static Topology build(Settings settings) {
+        return build(settings, WaitObserver.NONE);
+    }
+
+    /** The topology, whose projector tells the observer each dispatch's time in queue. */
+    public static Topology build(Settings settings, WaitObserver waits) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : QueueStores.KEY_VALUE) {
             builder.addStateStore(keyValueStore(store));
@@ -67,7 +72,8 @@ public final class QueueTopology {
                                     .withName(EVENTS_BY_QUEUE)
                                     .withNumberOfPartitions(settings.view().partitions()))
                             .merge(commands, Named.as("merge-queue-commands"))
-                            .process(() -> new QueueProjector(settings.view().removalMarkerTtl(), settings.topics().commands()),
+                            .process(() -> new QueueProjector(settings.view().removalMarkerTtl(), settings.topics().commands(),
+                                    waits),
                                     Named.as("queue-projector"), QueueStores.ALL);
                     // the projector sends each record to one of these by name: an applied change, or an audit record
                     projected.to(settings.topics().changes(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())

@@ -1,5 +1,6 @@
 package io.queueview.app;
 
+import static io.queueview.testing.EventJson.dequeued;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,19 @@ class MetricsIT {
                 () -> service.http().get(LIST, service.token()).body().contains("\"total\":7"));
     }
 
+
+    @Test
+    void aDispatchIsCountedInTheTimeInQueueHistogramOfItsQueueType() throws Exception {
+        SharedBroker.produce(service.settings().topics().events(), List.of(new SimpleEntry<>(
+                "p".getBytes(StandardCharsets.UTF_8),
+                dequeued("p", "PROCESSOR", 3).with("reason", "DISPATCHED").bytes())));
+        Await.until(Duration.ofSeconds(60), "the dispatch is applied",
+                () -> service.http().get(LIST, service.token()).body().contains("\"total\":6"));
+        String text = service.http().get("/metrics", null).body();
+        assertEquals(1.0, sum(text, "queueview_queue_wait_seconds_count", "queue_type=\"PROCESSOR\""), text);
+        assertEquals(0.0, sum(text, "queueview_queue_wait_seconds_count", "queue_type=\"INTERNAL\""), text);
+        assertTrue(text.contains("queueview_queue_wait_seconds_bucket{queue_type=\"PROCESSOR\",le="), "a histogram");
+    }
 
     @Test
     void metricsNeedNoTokenNameTheQueueDepthAndTheCallsByRouteAndPassPromtool() throws Exception {

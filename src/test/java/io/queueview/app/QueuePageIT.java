@@ -33,13 +33,16 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The queue page in a real headless Chromium against the real broker: it lists a queue as the list call does,
  * shows a new event without a reload, moves an entry to the top for itself and for another open page, and says
- * what a bad token is refused with. Also saves screenshots with the demo data (target/screenshots/).
+ * what a bad token is refused with, with no failed request (a missing icon, say) in the browser's console. Also
+ * saves screenshots with the demo data (target/screenshots/).
  */
 class QueuePageIT {
 
@@ -139,6 +142,21 @@ class QueuePageIT {
         new WebDriverWait(page, WAIT).until(driver -> error.isDisplayed());
         assertTrue(error.getText().contains("octopus.400001 401"), error.getText());
         assertTrue(page.findElements(By.cssSelector("#entries tr")).isEmpty());
+    }
+
+    @Test
+    void thePageAndItsIconLoadWithoutAFailedRequestInTheBrowsersConsole() {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        List<String> failed = page.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                .filter(message -> message.contains("Failed to load resource")).toList(); // Chromium's words for a 404
+        assertEquals(List.of(), failed, "the browser's console");
+        // and the icon the page names is served, whether a headless browser asked for it by itself or not
+        Object icon = ((JavascriptExecutor) page).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const link = document.querySelector(\"link[rel='icon']\");"
+                + "if (!link) { done('no icon link'); return; }"
+                + "fetch(link.href).then(answer => done(answer.status + ' ' + answer.headers.get('Content-Type')),"
+                + " e => done(String(e)));");
+        assertEquals("200 image/svg+xml", icon);
     }
 
     @Test

@@ -184,7 +184,7 @@ class QueueViewEndToEndIT {
     }
 
     @Test
-    void theEstimatedWaitIsTheSameAfterARestartAndAfterTheLocalStateIsLost() throws Exception {
+    void theEstimatedWaitAndTheWaitStatisticsAreTheSameAfterARestartAndAfterTheLocalStateIsLost() throws Exception {
         // Record times ahead of this machine's clock, so the window ends at the last dispatch whenever it is asked
         // (a clock behind the records' does not end it earlier): the figure does not drift while the test runs.
         SimulatedScheduler scheduler = new SimulatedScheduler("p", "RESIM",
@@ -198,15 +198,21 @@ class QueueViewEndToEndIT {
         JsonNode before = get(tenth).get("payload");
         assertEquals(20, before.get("estimated_wait_seconds").asLong(), before.toString());
         assertEquals(30.0, before.get("dispatch_rate_per_minute").asDouble());
+        String stats = "/v1.0/p/data/queuing-jobs/stats?queue_type=RESIM";
+        JsonNode statsBefore = get(stats).get("payload");
+        assertEquals(600, statsBefore.at("/last_24h/dispatched").asLong(), statsBefore.toString()); // 20 min of 30/min
+        assertEquals(600, statsBefore.at("/last_24h/timed").asLong());
 
         app.close();
         app = startApp();
         assertEquals(before, get(tenth).get("payload"), "after a restart on the same data folder");
+        assertEquals(statsBefore, get(stats).get("payload"), "the wait statistics after a restart");
 
         app.close();
         Folders.delete(dataDir.resolve("streams")); // restored from the changelogs alone
         app = startApp();
         assertEquals(before, get(tenth).get("payload"), "after the local state is lost");
+        assertEquals(statsBefore, get(stats).get("payload"), "the wait statistics after the local state is lost");
     }
 
     @Test

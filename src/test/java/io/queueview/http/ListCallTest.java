@@ -249,6 +249,10 @@ class ListCallTest {
         assertTrue(page.body().contains("<script src=\"/page.js\"></script>"), page.body());
         assertEquals(200, http.get("/page.js", null).statusCode());
         assertEquals(200, http.get("/page.css", null).statusCode());
+        // the icon the page names, so a browser asks for no /favicon.ico (a 404 in its console)
+        assertTrue(page.body().contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"),
+                page.body());
+        assertEquals(200, http.get("/favicon.svg", null).statusCode());
     }
 
     @Test

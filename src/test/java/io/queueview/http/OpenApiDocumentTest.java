@@ -79,7 +79,7 @@ class OpenApiDocumentTest {
                         method + " " + target + ": " + answer.statusCode() + " " + answer.body());
             }
         }
-        assertEquals(23, operations, "operations in the document");
+        assertEquals(27, operations, "operations in the document");
     }
 
     private static String yaml() throws IOException {

@@ -111,8 +111,26 @@ class WriteCallsTest {
         assertEquals(200, response.statusCode(), response.body());
         JsonNode body = JSON.readTree(response.body());
         assertEquals(JSON.readTree("{\"id\":3,\"job_id\":3,\"rank_stamp\":1000003,\"project_id\":\"p\",\"priority\":0,"
-                + "\"queue_type\":\"PROCESSOR\",\"position\":3,\"queue_total\":5}"), body.get("payload"));
+                + "\"queue_type\":\"PROCESSOR\",\"position\":3,\"queue_total\":5,"
+                + "\"ahead\":{\"higher_priority\":0,\"same_priority\":2}}"), body.get("payload"));
         assertEquals(ApiFixture.NOW.toString(), body.at("/meta_info/current_time").asText());
+    }
+
+    @Test
+    void saysWhatIsAheadOfAnEntryByPriorityAndCluster() throws IOException {
+        driver.send(enqueued("p", "PROCESSOR", 6).with("priority", 3).with("cluster_type", "MODELARTS")
+                        .with("cluster_id", "ma-1"),
+                enqueued("p", "PROCESSOR", 7).with("priority", 0).with("rank_stamp", 1).with("cluster_type", "MODELARTS")
+                        .with("cluster_id", "ma-2"),
+                enqueued("p", "PROCESSOR", 8).with("priority", -1).with("cluster_type", "MODELARTS")
+                        .with("cluster_id", "ma-1"));
+        // order: 6 (priority 3), 7 (0, earliest), 1-4 (0), 5 (-1, older), 8 (-1)
+        HttpResponse<String> response = http.get(BASE + "/8?queue_type=PROCESSOR", READER);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode payload = JSON.readTree(response.body()).get("payload");
+        assertEquals(8, payload.get("position").asLong());
+        assertEquals(JSON.readTree("{\"higher_priority\":6,\"same_priority\":1,\"same_cluster\":1}"),
+                payload.get("ahead"));
     }
 
     @ParameterizedTest(name = "{0}")

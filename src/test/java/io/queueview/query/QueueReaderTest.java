@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property test of the read side against brute force: whatever the indexes, counts and skips do, a page (from an
- * offset, or after a place in queue order), its total, whether more follow, and a position equal sorting the queue
- * and filtering it — after enqueues, updates, removals and moves that keep the secondary indexes and counts busy.
+ * offset, or after a place in queue order), its total, whether more follow, and a position and what is ahead of it
+ * (higher priority, same priority, same cluster) equal sorting the queue and filtering it — after enqueues, updates,
+ * removals and moves that keep the secondary indexes and counts busy.
  */
 class QueueReaderTest {
 
@@ -81,8 +82,20 @@ class QueueReaderTest {
             }
             for (int at = 0; at < queue.size(); at++) {
                 EntryPosition position = reader.entry(QUEUE, queue.get(at).id()).orElseThrow();
-                assertEquals(at + 1, position.position(), "seed " + seed + ", entry " + queue.get(at));
+                Entry entry = queue.get(at);
+                String what = "seed " + seed + ", entry " + entry;
+                assertEquals(at + 1, position.position(), what);
                 assertEquals(queue.size(), position.queueTotal());
+                // what is ahead, counted on the model
+                List<Entry> before = queue.subList(0, at);
+                assertEquals(before.stream().filter(e -> e.priority() > entry.priority()).count(),
+                        position.ahead().higherPriority(), what);
+                assertEquals(before.stream().filter(e -> e.priority() == entry.priority()).count(),
+                        position.ahead().samePriority(), what);
+                Long sameCluster = entry.clusterType() == null || entry.clusterId() == null ? null
+                        : before.stream().filter(e -> entry.clusterType().equals(e.clusterType())
+                                && entry.clusterId().equals(e.clusterId())).count();
+                assertEquals(sameCluster, position.ahead().sameCluster(), what);
             }
         }
     }

@@ -33,6 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,6 +47,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -176,6 +179,39 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         }
     }
 
+    /**
+     * What a store's changelog topic holds after compaction — the last value of each key, deletes dropped: what
+     * Kafka Streams puts back into a store it restores.
+     */
+    public synchronized Map<Bytes, byte[]> changelog(String store) {
+        TestOutputTopic<byte[], byte[]> topic = driver.createOutputTopic(
+                settings.view().applicationId() + "-" + store + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        Map<Bytes, byte[]> compacted = new TreeMap<>();
+        for (KeyValue<byte[], byte[]> record : topic.readKeyValuesToList()) {
+            if (record.value == null) {
+                compacted.remove(Bytes.wrap(record.key));
+            } else {
+                compacted.put(Bytes.wrap(record.key), record.value);
+            }
+        }
+        return compacted;
+    }
+
+    /** Puts records into a store, as a restore from its changelog does. */
+    public synchronized void restore(String store, Map<Bytes, byte[]> records) {
+        records.forEach(store(store)::put);
+    }
+
+    /** Every key of a store. */
+    public synchronized List<Bytes> keys(String store) {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store(store).all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
     public List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
     }
@@ -231,6 +267,11 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
     @Override
     public QueuePartition partitionOf(QueueId queue) {
         return new QueuePartition(0, views());
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> waitHistory(int partition) {
+        return store(QueueStores.WAITS);
     }
 
     /** The queues in memory, read-only, as interactive queries get them. */
