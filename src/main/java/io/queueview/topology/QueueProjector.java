@@ -129,7 +129,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
             if (marker != null) {
                 markers.delete(markerKey(event)); // a new stay in the queue
             }
-            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued));
+            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued),
+                    record.timestamp());
             publish(record, ChangeJson.upsert(enqueued.entry(), event.version()));
             eventsApplied.record();
         } else if (event instanceof JobUpdated updated) {
@@ -139,7 +140,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 return;
             }
             Entry changed = updated.applyTo(queued.entry());
-            state.put(changed, event.version() != null ? event.version() : queued.version());
+            state.put(changed, event.version() != null ? event.version() : queued.version(), record.timestamp());
             publish(record, ChangeJson.upsert(changed, event.version()));
             eventsApplied.record();
         } else {
@@ -149,10 +150,12 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 markers.put(markerKey(event), new RemovalMarker(event.version(), expiresAt).toBytes());
             }
             if (queued != null) {
-                state.remove(event.queue(), event.id());
                 if (DISPATCHED.equals(dequeued.reason())) {
+                    Entry removed = state.remove(event.queue(), event.id());
                     // by record time, not this machine's clock: a replay counts the same dispatches at the same times
-                    state.dispatched(event.queue(), record.timestamp());
+                    state.dispatched(removed, record.timestamp());
+                } else {
+                    state.removeUndispatched(event.queue(), event.id(), record.timestamp());
                 }
                 publish(record, ChangeJson.removal(dequeued));
             }
@@ -239,7 +242,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
     private void reorder(Record<byte[], byte[]> record, Entry changed) {
-        state.put(changed, state.get(changed.queue(), changed.id()).version());
+        state.put(changed, state.get(changed.queue(), changed.id()).version(), record.timestamp());
         publish(record, ChangeJson.upsert(changed, null));
     }
 
