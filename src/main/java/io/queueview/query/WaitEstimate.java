@@ -40,6 +40,17 @@ public record WaitEstimate(long waitSeconds, double dispatchesPerMinute, long wi
      * window to tell its pace.
      */
     public static WaitEstimate at(long position, String cluster, long clusterPosition, DispatchRate pace) {
+        WaitEstimate estimate = over(position, cluster, clusterPosition, pace);
+        if (estimate != null && pace.longer() != null && estimate.waitSeconds() > estimate.windowSeconds()) {
+            // a wait longer than the window it was read over is read over the hour: the pace of the next half hour is
+            // told better by the last hour than by a quarter that may have been a burst or a lull
+            WaitEstimate longer = over(position, cluster, clusterPosition, pace.longer());
+            return longer != null ? longer : estimate;
+        }
+        return estimate;
+    }
+
+    private static WaitEstimate over(long position, String cluster, long clusterPosition, DispatchRate pace) {
         if (pace == null) {
             return null;
         }

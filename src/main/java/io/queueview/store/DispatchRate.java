@@ -14,9 +14,12 @@ import java.util.Map;
  *                           when not counted
  * @param aheadByBand        arrivals ahead by band of the position they landed at; null when not counted
  * @param detailWindowMillis the time the detail covers
+ * @param longer             the same over the last hour (or since the detail was counted), from the detail's counts
+ *                           per minute, for an entry whose wait is longer than this window; null when that is no
+ *                           longer than this window
  */
 public record DispatchRate(long dispatches, long windowMillis, Map<String, Long> byCluster, long[] aheadByBand,
-                           long detailWindowMillis) {
+                           long detailWindowMillis, DispatchRate longer) {
 
     /**
      * Where arrivals ahead take this share of the dispatches or more, an entry there may stand still: its wait is
@@ -28,7 +31,7 @@ public record DispatchRate(long dispatches, long windowMillis, Map<String, Long>
 
     /** A pace without detail. */
     public DispatchRate(long dispatches, long windowMillis) {
-        this(dispatches, windowMillis, Map.of(), null, 0);
+        this(dispatches, windowMillis, Map.of(), null, 0, null);
     }
 
     public DispatchRate {

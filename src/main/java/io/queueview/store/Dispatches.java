@@ -51,7 +51,13 @@ public final class Dispatches {
     private static final long WINDOW_MS = WINDOW.toMillis();
     /** The counts a window can reach back to from its newest dispatch: its length over a count's, and the one it ends in. */
     private static final int BUCKETS = (int) (WINDOW_MS / BUCKET_MS) + 1;
-    private static final int DETAIL_BUCKETS = (int) (WINDOW_MS / DETAIL_BUCKET_MS) + 1;
+    /**
+     * The detail reaches back an hour: an entry whose wait is longer than the window is estimated over the hour, so
+     * the bursts and lulls of a quarter of an hour do not swing it (see {@link DispatchRate#longer}).
+     */
+    static final Duration LONG_WINDOW = Duration.ofHours(1);
+    private static final long LONG_WINDOW_MS = LONG_WINDOW.toMillis();
+    private static final int DETAIL_BUCKETS = (int) (LONG_WINDOW_MS / DETAIL_BUCKET_MS) + 1;
     private static final long NONE = Long.MIN_VALUE;
 
     private final long watchedSince;
@@ -224,15 +230,38 @@ public final class Dispatches {
         if (detailSince == NONE) {
             return new DispatchRate(dispatches, end - start);
         }
-        long firstMinute = Math.floorDiv(end - WINDOW_MS, DETAIL_BUCKET_MS);
+        DispatchRate longer = null;
+        long longStart = Math.max(Math.floorDiv(end - LONG_WINDOW_MS, DETAIL_BUCKET_MS) * DETAIL_BUCKET_MS, detailSince);
+        if (end - longStart > end - start + DETAIL_BUCKET_MS && byCluster.size() < MAX_CLUSTERS) {
+            // every dispatch is in one cluster's counts (or NO_CLUSTER's): their sum is the queue's
+            Map<String, Long> clusters = clusters(end, LONG_WINDOW_MS);
+            long all = clusters.values().stream().mapToLong(Long::longValue).sum();
+            if (all >= MIN_DISPATCHES) {
+                longer = new DispatchRate(all, end - longStart, clusters, ahead(end, LONG_WINDOW_MS),
+                        end - longStart, null);
+            }
+        }
         // every detail count from detailSince's minute on was counted after detailSince
-        long detailStart = Math.max(firstMinute * DETAIL_BUCKET_MS, detailSince);
+        long detailStart = Math.max(Math.floorDiv(end - WINDOW_MS, DETAIL_BUCKET_MS) * DETAIL_BUCKET_MS, detailSince);
+        return new DispatchRate(dispatches, end - start, clusters(end, WINDOW_MS), ahead(end, WINDOW_MS),
+                Math.max(end - detailStart, 1), longer);
+    }
+
+    /** Each cluster's dispatches in the minutes of a window of this length that ends at end. */
+    private Map<String, Long> clusters(long end, long window) {
+        long firstMinute = Math.floorDiv(end - window, DETAIL_BUCKET_MS);
         Map<String, Long> clusters = new TreeMap<>();
         byCluster.forEach((cluster, kept) -> clusters.put(cluster, kept.since(firstMinute)));
+        return clusters;
+    }
+
+    /** The net arrivals ahead by band in the minutes of a window of this length that ends at end. */
+    private long[] ahead(long end, long window) {
+        long firstMinute = Math.floorDiv(end - window, DETAIL_BUCKET_MS);
         long[] ahead = new long[64];
         aheadByBand.forEach((band, kept) -> ahead[band] += kept.since(firstMinute));
         leftByBand.forEach((band, kept) -> ahead[band] -= kept.since(firstMinute));
-        return new DispatchRate(dispatches, end - start, clusters, ahead, Math.max(end - detailStart, 1));
+        return ahead;
     }
 
     /** Bucket b holds the events of (b * size, (b + 1) * size]: a window (start, end] is whole buckets. */

@@ -90,6 +90,19 @@ class EstimatedWaitTest {
     }
 
     @Test
+    void aWaitLongerThanTheWindowIsReadOverTheHour() {
+        send(scheduler.enqueue(1_100));
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(45), "DISPATCHED")); // 30 a minute
+        send(scheduler.removeHeadEvery(Duration.ofSeconds(1), Duration.ofMinutes(15), "DISPATCHED")); // then 60
+        WaitEstimate thousandth = estimateAt(1_000, scheduler.now());
+        // by the last 15 minutes 1,000 s, longer than they: by the hour (since the first dispatch), 2,250 in 3,598 s
+        assertEquals(3598, thousandth.windowSeconds());
+        assertEquals(37.52, thousandth.dispatchesPerMinute(), 0.01);
+        assertEquals(1599, thousandth.waitSeconds(), 1);
+        assertEquals(900, estimateAt(10, scheduler.now()).windowSeconds()); // a short wait keeps the quarter
+    }
+
+    @Test
     void aWindowShorterThanTwoCountsIsNoPace() {
         send(scheduler.removeHeadEvery(Duration.ofMillis(500), Duration.ofSeconds(15), "DISPATCHED"));
         assertNull(estimateAt(1, scheduler.now()), "30 dispatches in 15 s: one burst, not yet a pace");
