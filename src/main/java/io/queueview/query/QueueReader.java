@@ -41,6 +41,8 @@ public final class QueueReader {
      * it (a page deep in a big queue) the place is taken in proportion to the cluster's count.
      */
     private static final long CLUSTER_WALK = 20_000;
+    /** The key of the entries that name no cluster, as the dispatches' detail counts them. */
+    private static final String NO_CLUSTER = DispatchRate.NO_CLUSTER;
 
     private final LocalStores stores;
     private final InstantSource time;
@@ -321,20 +323,25 @@ public final class QueueReader {
      * cluster ahead of it, where it names one and the pace has the detail (null where it cannot be trusted).
      */
     private static List<WaitEstimate> waits(LockedQueue queue, List<Entry> entries, long first, DispatchRate pace) {
-        Map<String, Map<Long, Long>> clusterPositions = pace.hasDetail() ? clusterPositions(queue, entries)
+        Map<String, Map<Long, Long>> clusterPositions = pace.hasDetail() ? clusterPositions(queue, entries, pace)
                 : Map.of();
         List<WaitEstimate> waits = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             long position = first + i;
             String cluster = FilterField.cluster(entry.clusterType(), entry.clusterId());
-            Long clusterPosition = cluster == null ? null
-                    : clusterPositions.getOrDefault(cluster, Map.of()).get(entry.id());
+            Long clusterPosition = clusterPositions.getOrDefault(cluster == null ? NO_CLUSTER : cluster, Map.of())
+                    .get(entry.id());
             if (clusterPosition == null && cluster != null) { // past the walk's bound: in proportion to its count
                 clusterPosition = Math.max(1, Math.round(position * (double) queue.count(FilterField.CLUSTER, cluster)
                         / queue.size()));
             }
-            waits.add(WaitEstimate.at(position, cluster, clusterPosition == null ? position : clusterPosition, pace));
+            if (cluster == null && clusterPosition != null) { // among the entries that name none, at their pace
+                waits.add(WaitEstimate.at(position, NO_CLUSTER, clusterPosition, pace));
+            } else {
+                waits.add(WaitEstimate.at(position, cluster, clusterPosition == null ? position : clusterPosition,
+                        pace));
+            }
         }
         return Collections.unmodifiableList(waits); // null where an entry's wait cannot be trusted
     }
@@ -344,12 +351,13 @@ public final class QueueReader {
      * cluster's index from its head to the last of these entries in it, {@link #CLUSTER_WALK} entries at most in all
      * (an entry past that is left out).
      */
-    private static Map<String, Map<Long, Long>> clusterPositions(LockedQueue queue, List<Entry> entries) {
+    private static Map<String, Map<Long, Long>> clusterPositions(LockedQueue queue, List<Entry> entries,
+                                                                 DispatchRate pace) {
         Map<String, Set<Long>> wanted = new HashMap<>();
         for (Entry entry : entries) {
             String cluster = FilterField.cluster(entry.clusterType(), entry.clusterId());
-            if (cluster != null) {
-                wanted.computeIfAbsent(cluster, c -> new HashSet<>()).add(entry.id());
+            if (cluster != null || pace.clusterShare(NO_CLUSTER) != null && pace.clusterShare(NO_CLUSTER) < 1) {
+                wanted.computeIfAbsent(cluster == null ? NO_CLUSTER : cluster, c -> new HashSet<>()).add(entry.id());
             }
         }
         Map<String, Map<Long, Long>> positions = new HashMap<>();
@@ -357,10 +365,14 @@ public final class QueueReader {
         for (Map.Entry<String, Set<Long>> cluster : wanted.entrySet()) {
             Map<Long, Long> found = new HashMap<>();
             positions.put(cluster.getKey(), found);
-            Iterator<Entry> walk = queue.matching(FilterField.CLUSTER, cluster.getKey());
+            boolean none = cluster.getKey().equals(NO_CLUSTER); // no index: the queue, skipping entries that name one
+            Iterator<Entry> walk = none ? queue.from(0) : queue.matching(FilterField.CLUSTER, cluster.getKey());
             long place = 0;
             while (found.size() < cluster.getValue().size() && walk.hasNext() && budget-- > 0) {
                 Entry next = walk.next();
+                if (none && FilterField.cluster(next.clusterType(), next.clusterId()) != null) {
+                    continue;
+                }
                 place++;
                 if (cluster.getValue().contains(next.id())) {
                     found.put(next.id(), place);

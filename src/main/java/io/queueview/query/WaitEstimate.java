@@ -21,7 +21,7 @@ public record WaitEstimate(long waitSeconds, double dispatchesPerMinute, long wi
                            Double clusterDispatchesPerMinute, Double arrivalsAheadPerMinute) {
 
     /** What an estimate goes by. */
-    public enum Basis { QUEUE, CLUSTER }
+    public enum Basis { QUEUE, CLUSTER, NO_CLUSTER }
 
     /** By the queue's pace alone. */
     public WaitEstimate(long waitSeconds, double dispatchesPerMinute, long windowSeconds) {
@@ -71,7 +71,8 @@ public record WaitEstimate(long waitSeconds, double dispatchesPerMinute, long wi
         }
         // its cluster's entries ahead drain at the cluster's share of the pace (and of the arrivals ahead)
         double clusterSeconds = seconds * clusterPosition / position / share;
-        return new WaitEstimate(Math.round(clusterSeconds), perMinute, window, Basis.CLUSTER,
+        return new WaitEstimate(Math.round(clusterSeconds), perMinute, window,
+                cluster.equals(DispatchRate.NO_CLUSTER) ? Basis.NO_CLUSTER : Basis.CLUSTER,
                 round(pace.perMinute() * share), ahead);
     }
 

@@ -26,6 +26,8 @@ public record DispatchRate(long dispatches, long windowMillis, Map<String, Long>
      * not estimated.
      */
     static final double MOST_AHEAD = 0.9;
+    /** The key of {@link #byCluster} for the dispatches of entries that name no cluster. */
+    public static final String NO_CLUSTER = Dispatches.NO_CLUSTER;
     /** Steps per band of the wait's integral: the arrivals ahead change within a band, linearly as counted. */
     private static final int STEPS = 8;
 

@@ -55,11 +55,16 @@ class EstimateBasisTest {
      * slow one every ten, for ten minutes.
      */
     private Deque<Long> twoClusters(int slowEvery) {
+        return twoClusters(slowEvery, "slow");
+    }
+
+    /** As {@link #twoClusters(int)}, the slow entries naming this cluster (null: none). */
+    private Deque<Long> twoClusters(int slowEvery, String slowCluster) {
         Deque<Long> fast = new ArrayDeque<>();
         Deque<Long> slow = new ArrayDeque<>();
         for (int i = 0; i < 800; i++) {
             boolean isSlow = i % 7 == 6;
-            long id = enqueue(START, 0, i, isSlow ? "slow" : "fast");
+            long id = enqueue(START, 0, i, isSlow ? slowCluster : "fast");
             (isSlow ? slow : fast).addLast(id);
         }
         for (int second = 1; second <= 600; second++) {
@@ -82,6 +87,26 @@ class EstimateBasisTest {
         assertEquals(6.0, wait.clusterDispatchesPerMinute(), 0.1); // 60 of the 660 dispatches
         assertEquals(66.0, wait.dispatchesPerMinute(), 0.1); // the queue's pace keeps its meaning
         assertEquals(50, wait.waitSeconds(), 1); // 5th of its cluster at 1 every 10 s; by the queue's pace 5-6 s
+    }
+
+    @Test
+    void anEntryThatNamesNoClusterAmongOnesThatDoWaitsForThePaceOfThoseThatNameNone() {
+        Deque<Long> unnamed = twoClusters(10, null);
+        long fifth = unnamed.stream().skip(4).findFirst().orElseThrow();
+        WaitEstimate wait = reader.entry(QUEUE, fifth, START.plusSeconds(600)).orElseThrow().estimate();
+
+        assertEquals(WaitEstimate.Basis.NO_CLUSTER, wait.basis());
+        assertEquals(6.0, wait.clusterDispatchesPerMinute(), 0.1);
+        assertEquals(50, wait.waitSeconds(), 1);
+    }
+
+    @Test
+    void aQueueWhoseEntriesNameNoClusterGoesByTheQueuesPace() {
+        arrivalsAhead(1_000); // no cluster anywhere, no arrival ahead
+        WaitEstimate tenth = reader.list(new ListQuery(QUEUE, Filters.NONE, 1, 9), START.plusSeconds(600))
+                .waits().get(0);
+        assertEquals(WaitEstimate.Basis.QUEUE, tenth.basis());
+        assertEquals(10, tenth.waitSeconds());
     }
 
     @Test
