@@ -93,7 +93,8 @@ public final class Benchmark {
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
         // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
         // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only,
-        // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker)
+        // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker),
+        // --estimates-only[=seed,seed] (the estimated wait against a simulated scheduler's dispatches; no broker)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -135,6 +136,14 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.startsWith("--estimates-only")) { // --estimates-only[=seed,seed]: the estimate-error table
+                String seeds = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "20261202,7";
+                List<Map<String, Object>> runs = new ArrayList<>();
+                for (String seed : seeds.split(",")) {
+                    runs.add(EstimateError.measure(Long.parseLong(seed.trim()), System.err));
+                }
+                System.out.println(EstimateError.table(runs));
+                System.exit(0);
             } else if (arg.startsWith("--crash-only")) { // --crash-only[=N]: N kill -9 restarts (20) of the single process
                 int crashes = arg.contains("=") ? Integer.parseInt(arg.substring(arg.indexOf('=') + 1)) : 20;
                 try {
@@ -155,7 +164,7 @@ public final class Benchmark {
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
                         + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N], --https-only, --secured-only");
+                        + " --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed]");
             }
         }
         try {

@@ -74,7 +74,8 @@ final class ApiJson {
 
     /**
      * {"payload": {entry fields, "position": n, "queue_total": m, and when the queue has a pace
-     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds"; "ahead": {...}},
+     * "estimated_wait_seconds", "dispatch_rate_per_minute", "estimate_window_seconds", "estimate_basis", ...;
+     * "ahead": {...}},
      * "meta_info": {...}}
      */
     static byte[] position(EntryPosition position, Meta meta) {
@@ -96,6 +97,13 @@ final class ApiJson {
             json.writeNumberField("estimated_wait_seconds", wait.waitSeconds());
             json.writeNumberField("dispatch_rate_per_minute", wait.dispatchesPerMinute());
             json.writeNumberField("estimate_window_seconds", wait.windowSeconds());
+            json.writeStringField("estimate_basis", wait.basis().name());
+            if (wait.clusterDispatchesPerMinute() != null) {
+                json.writeNumberField("cluster_dispatch_rate_per_minute", wait.clusterDispatchesPerMinute());
+            }
+            if (wait.arrivalsAheadPerMinute() != null) {
+                json.writeNumberField("arrivals_ahead_per_minute", wait.arrivalsAheadPerMinute());
+            }
         }
     }
 

@@ -10,11 +10,15 @@ import io.queueview.store.LockedQueue;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
@@ -32,6 +36,13 @@ public final class QueueReader {
      * few), so a 200-entry page grows its list rather than every page allocating 200 slots.
      */
     private static final int PAGE_CAPACITY = 64;
+    /**
+     * The most entries an answer walks in the cluster indexes to count each entry's place in its cluster: beyond
+     * it (a page deep in a big queue) the place is taken in proportion to the cluster's count.
+     */
+    private static final long CLUSTER_WALK = 20_000;
+    /** The key of the entries that name no cluster, as the dispatches' detail counts them. */
+    private static final String NO_CLUSTER = DispatchRate.NO_CLUSTER;
 
     private final LocalStores stores;
     private final InstantSource time;
@@ -111,8 +122,9 @@ public final class QueueReader {
         }
         long ahead = entries.ahead(entry);
         long position = ahead + 1;
-        return Optional.of(new EntryPosition(entry, position, entries.size(),
-                WaitEstimate.at(position, entries.pace(now.toEpochMilli())), Ahead.of(entries, entry, ahead)));
+        DispatchRate pace = entries.pace(now.toEpochMilli());
+        WaitEstimate wait = pace == null ? null : waits(entries, List.of(entry), position, pace).get(0);
+        return Optional.of(new EntryPosition(entry, position, entries.size(), wait, Ahead.of(entries, entry, ahead)));
     }
 
     /**
@@ -345,10 +357,70 @@ public final class QueueReader {
             return List.of();
         }
         long first = query.after() == null ? query.offset() + 1L : queue.ahead(page.get(0)) + 1;
-        List<WaitEstimate> waits = new ArrayList<>(page.size());
-        for (int i = 0; i < page.size(); i++) {
-            waits.add(WaitEstimate.at(first + i, pace));
+        return waits(queue, page, first, pace);
+    }
+
+    /**
+     * The waits of entries at consecutive positions from first: each by its cluster's pace among the entries of its
+     * cluster ahead of it, where it names one and the pace has the detail (null where it cannot be trusted).
+     */
+    private static List<WaitEstimate> waits(LockedQueue queue, List<Entry> entries, long first, DispatchRate pace) {
+        Map<String, Map<Long, Long>> clusterPositions = pace.hasDetail() ? clusterPositions(queue, entries, pace)
+                : Map.of();
+        List<WaitEstimate> waits = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            long position = first + i;
+            String cluster = FilterField.cluster(entry.clusterType(), entry.clusterId());
+            Long clusterPosition = clusterPositions.getOrDefault(cluster == null ? NO_CLUSTER : cluster, Map.of())
+                    .get(entry.id());
+            if (clusterPosition == null && cluster != null) { // past the walk's bound: in proportion to its count
+                clusterPosition = Math.max(1, Math.round(position * (double) queue.count(FilterField.CLUSTER, cluster)
+                        / queue.size()));
+            }
+            if (cluster == null && clusterPosition != null) { // among the entries that name none, at their pace
+                waits.add(WaitEstimate.at(position, NO_CLUSTER, clusterPosition, pace));
+            } else {
+                waits.add(WaitEstimate.at(position, cluster, clusterPosition == null ? position : clusterPosition,
+                        pace));
+            }
         }
-        return List.copyOf(waits);
+        return Collections.unmodifiableList(waits); // null where an entry's wait cannot be trusted
+    }
+
+    /**
+     * Each entry's place among the entries of its cluster (1 = its cluster's next), by cluster and id: a walk of each
+     * cluster's index from its head to the last of these entries in it, {@link #CLUSTER_WALK} entries at most in all
+     * (an entry past that is left out).
+     */
+    private static Map<String, Map<Long, Long>> clusterPositions(LockedQueue queue, List<Entry> entries,
+                                                                 DispatchRate pace) {
+        Map<String, Set<Long>> wanted = new HashMap<>();
+        for (Entry entry : entries) {
+            String cluster = FilterField.cluster(entry.clusterType(), entry.clusterId());
+            if (cluster != null || pace.clusterShare(NO_CLUSTER) != null && pace.clusterShare(NO_CLUSTER) < 1) {
+                wanted.computeIfAbsent(cluster == null ? NO_CLUSTER : cluster, c -> new HashSet<>()).add(entry.id());
+            }
+        }
+        Map<String, Map<Long, Long>> positions = new HashMap<>();
+        long budget = CLUSTER_WALK;
+        for (Map.Entry<String, Set<Long>> cluster : wanted.entrySet()) {
+            Map<Long, Long> found = new HashMap<>();
+            positions.put(cluster.getKey(), found);
+            boolean none = cluster.getKey().equals(NO_CLUSTER); // no index: the queue, skipping entries that name one
+            Iterator<Entry> walk = none ? queue.from(0) : queue.matching(FilterField.CLUSTER, cluster.getKey());
+            long place = 0;
+            while (found.size() < cluster.getValue().size() && walk.hasNext() && budget-- > 0) {
+                Entry next = walk.next();
+                if (none && FilterField.cluster(next.clusterType(), next.clusterId()) != null) {
+                    continue;
+                }
+                place++;
+                if (cluster.getValue().contains(next.id())) {
+                    found.put(next.id(), place);
+                }
+            }
+        }
+        return positions;
     }
 }

@@ -7,7 +7,8 @@ package io.queueview.store;
  * <p>
  * Stored as the two counts (16 bytes, the whole value before dispatches were kept), then, when there are dispatches,
  * a format byte and them. So a value written before reads as counts without dispatches, and a version that knows
- * only the counts reads a value written now as its counts, ignoring the rest.
+ * only the counts reads a value written now as its counts, ignoring the rest; likewise the dispatches' detail
+ * (clusters, arrivals ahead) follows their counts, and a version before it reads the counts and stops.
  */
 public record QueueCounters(long unknownUpdates, long staleEvents, Dispatches dispatches) {
 
@@ -34,7 +35,24 @@ public record QueueCounters(long unknownUpdates, long staleEvents, Dispatches di
 
     /** With one more dispatch at this record time. */
     public QueueCounters plusDispatch(long at) {
-        return new QueueCounters(unknownUpdates, staleEvents, watchedFrom(at).dispatches().plus(at));
+        return plusDispatch(at, null);
+    }
+
+    /** With one more dispatch at this record time, of an entry of this cluster (null: none). */
+    public QueueCounters plusDispatch(long at, String cluster) {
+        return new QueueCounters(unknownUpdates, staleEvents, watchedFrom(at).dispatches().plus(at, cluster));
+    }
+
+    /** With one more departure other than a dispatch, from this position. */
+    public QueueCounters plusDeparture(long at, long position) {
+        return dispatches == null ? this
+                : new QueueCounters(unknownUpdates, staleEvents, dispatches.plusDeparture(at, position));
+    }
+
+    /** With one more arrival ahead of entries queued before it, landed at this position. */
+    public QueueCounters plusArrivalAhead(long at, long position) {
+        return dispatches == null ? this
+                : new QueueCounters(unknownUpdates, staleEvents, dispatches.plusArrivalAhead(at, position));
     }
 
     public byte[] toBytes() {
@@ -61,6 +79,6 @@ public record QueueCounters(long unknownUpdates, long staleEvents, Dispatches di
         if (format != DISPATCHES_FORMAT) {
             throw new IllegalStateException("unknown format " + format + " of a queue's dispatches");
         }
-        return new QueueCounters(unknownUpdates, staleEvents, Dispatches.read(reader));
+        return new QueueCounters(unknownUpdates, staleEvents, Dispatches.read(reader, bytes.length));
     }
 }

@@ -96,6 +96,50 @@ public final class QueueState {
         view.put(queued);
     }
 
+    /**
+     * As {@link #put(Entry, Long)}, at this record time; an entry that lands ahead of entries queued before it (a new
+     * one not at the tail, or one moved towards the head) is counted for the estimated wait, once the queue has
+     * dispatched (before that no estimate needs it, and a bulk load does not pay for it).
+     */
+    public void put(Entry entry, Long version, long at) {
+        Dispatches dispatches = view.dispatches(entry.queue());
+        if (dispatches == null || !dispatches.countsArrivals()) {
+            put(entry, version);
+            return;
+        }
+        QueueView order = view.view(entry.queue());
+        QueuedEntry before = order == null ? null : order.get(entry.id());
+        long from = before == null ? Long.MAX_VALUE : order.ahead(before.entry()) + 1;
+        put(entry, version);
+        order = view.view(entry.queue());
+        long landed = order.ahead(entry) + 1;
+        if (landed < Math.min(from, order.size())) { // ahead of those from landed to from - 1
+            count(entry.queue(), counters -> from == Long.MAX_VALUE ? counters.plusArrivalAhead(at, landed)
+                    : counters.plusArrivalAhead(at, landed).plusDeparture(at, from));
+        } else if (before != null && landed > from) { // those from from + 1 to landed move up one
+            count(entry.queue(), counters -> counters.plusDeparture(at, from).plusArrivalAhead(at, landed));
+        }
+    }
+
+    /**
+     * Takes a queued entry out for a reason other than a dispatch, at this record time; returns it. The entries
+     * behind it move up one, which is counted for the estimated wait (as {@link #put(Entry, Long, long)} counts).
+     */
+    public Entry removeUndispatched(QueueId queue, long id, long at) {
+        Dispatches dispatches = view.dispatches(queue);
+        if (dispatches != null && dispatches.countsArrivals()) {
+            QueueView order = view.view(queue);
+            QueuedEntry queued = order == null ? null : order.get(id);
+            if (queued != null) {
+                long from = order.ahead(queued.entry()) + 1;
+                if (from < order.size()) {
+                    count(queue, counters -> counters.plusDeparture(at, from));
+                }
+            }
+        }
+        return remove(queue, id);
+    }
+
     /** Takes a queued entry out; returns it. */
     public Entry remove(QueueId queue, long id) {
         entries.put(Bytes.wrap(QueueKeys.entry(queue, id)), null); // a delete, without reading the old value
@@ -115,6 +159,12 @@ public final class QueueState {
     /** A removal with reason DISPATCHED at this record time, in the same transaction as the removal. */
     public void dispatched(QueueId queue, long at) {
         count(queue, counters -> counters.plusDispatch(at));
+    }
+
+    /** As {@link #dispatched(QueueId, long)}, of this entry: counted for its cluster's pace too. */
+    public void dispatched(Entry entry, long at) {
+        String cluster = FilterField.cluster(entry.clusterType(), entry.clusterId());
+        count(entry.queue(), counters -> counters.plusDispatch(at, cluster));
     }
 
     public void count(QueueId queue, UnaryOperator<QueueCounters> change) {

@@ -134,7 +134,8 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
             if (marker != null) {
                 markers.delete(markerKey(event)); // a new stay in the queue
             }
-            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued));
+            state.put(enqueued.entry(), event.version() != null ? event.version() : versionOf(queued),
+                    record.timestamp());
             if (queued == null) { // a new stay: its time in queue runs from here (enqueued again, it keeps its own)
                 waits.enqueued(event.queue(), event.id(), record.timestamp(), state.depth(event.queue()));
             }
@@ -147,7 +148,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 return;
             }
             Entry changed = updated.applyTo(queued.entry());
-            state.put(changed, event.version() != null ? event.version() : queued.version());
+            state.put(changed, event.version() != null ? event.version() : queued.version(), record.timestamp());
             publish(record, ChangeJson.upsert(changed, event.version()));
             eventsApplied.record();
         } else {
@@ -157,11 +158,13 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
                 markers.put(markerKey(event), new RemovalMarker(event.version(), expiresAt).toBytes());
             }
             if (queued != null) {
-                state.remove(event.queue(), event.id());
                 boolean dispatched = DISPATCHED.equals(dequeued.reason());
                 if (dispatched) {
+                    Entry removed = state.remove(event.queue(), event.id());
                     // by record time, not this machine's clock: a replay counts the same dispatches at the same times
-                    state.dispatched(event.queue(), record.timestamp());
+                    state.dispatched(removed, record.timestamp());
+                } else {
+                    state.removeUndispatched(event.queue(), event.id(), record.timestamp());
                 }
                 long wait = waits.removed(event.queue(), event.id(), record.timestamp(), dispatched,
                         state.depth(event.queue()));
@@ -253,7 +256,7 @@ final class QueueProjector implements Processor<byte[], byte[], byte[], byte[]> 
 
     /** Moves an entry to its new order key, keeping its recorded version, and publishes the change. */
     private void reorder(Record<byte[], byte[]> record, Entry changed) {
-        state.put(changed, state.get(changed.queue(), changed.id()).version());
+        state.put(changed, state.get(changed.queue(), changed.id()).version(), record.timestamp());
         publish(record, ChangeJson.upsert(changed, null));
     }
 

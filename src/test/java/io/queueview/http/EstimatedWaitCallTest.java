@@ -27,7 +27,8 @@ class EstimatedWaitCallTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BASE = "/v1.0/p/data/queuing-jobs";
     private static final List<String> FIELDS = List.of("estimated_wait_seconds", "dispatch_rate_per_minute",
-            "estimate_window_seconds");
+            "estimate_window_seconds", "estimate_basis", "cluster_dispatch_rate_per_minute",
+            "arrivals_ahead_per_minute");
 
     @RegisterExtension
     final ApiOnDriver api = new ApiOnDriver();
@@ -55,6 +56,9 @@ class EstimatedWaitCallTest {
         assertEquals(909, payload.get("estimate_window_seconds").asLong());
         assertTrue(payload.get("estimated_wait_seconds").isIntegralNumber());
         assertTrue(payload.get("estimate_window_seconds").isIntegralNumber());
+        assertEquals("QUEUE", payload.get("estimate_basis").asText()); // its entry names no cluster
+        assertEquals(0.0, payload.get("arrivals_ahead_per_minute").asDouble()); // every new entry joined the tail
+        assertFalse(payload.has("cluster_dispatch_rate_per_minute"));
     }
 
     @Test

@@ -4,8 +4,10 @@ import static io.queueview.testing.CodecSamples.BARE;
 import static io.queueview.testing.CodecSamples.FULL;
 import static io.queueview.testing.CodecSamples.QUEUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.queueview.queue.Entry;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,27 @@ class CodecTest {
         assertEquals(counters, QueueCounters.fromBytes(counters.toBytes()));
         QueueCounters watched = new QueueCounters(0, 0, Dispatches.watchedFrom(-7));
         assertEquals(watched, QueueCounters.fromBytes(watched.toBytes()));
+    }
+
+    @Test
+    void dispatchesWithTheirDetailReadBackEqual() {
+        Dispatches dispatches = Dispatches.watchedFrom(1_000).plus(5_000, "CCE\u0000c1").plus(6_000)
+                .plusArrivalAhead(7_000, 3).plusArrivalAhead(70_000, 1_500).plusDeparture(71_000, 40)
+                .plus(130_000, "MODELARTS\u0000m");
+        QueueCounters counters = new QueueCounters(2, 3, dispatches);
+        assertEquals(counters, QueueCounters.fromBytes(counters.toBytes()));
+    }
+
+    @Test
+    void dispatchesWrittenBeforeTheirDetailReadAsCountsWithTheDetailFromTheNextDispatch() {
+        // the value a version without the detail wrote: the counts, then nothing
+        ByteWriter before = new ByteWriter(64).putLong(0).putLong(0).putByte(1)
+                .putLong(1_000).putLong(5_000).putLong(0).putVarInt(1).putVarInt(12); // 12 in (0, 10 s]
+        Dispatches read = QueueCounters.fromBytes(before.toBytes()).dispatches();
+        assertEquals(12, read.rate(30_000).dispatches());
+        assertFalse(read.rate(30_000).hasDetail());
+        assertFalse(read.countsArrivals(), "arrivals are counted from its next dispatch on");
+        assertTrue(read.plus(6_000).countsArrivals());
     }
 
     @Test

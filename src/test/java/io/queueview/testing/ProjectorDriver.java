@@ -116,6 +116,16 @@ public final class ProjectorDriver implements LocalStores, QueueWriter, AutoClos
         return AppliedCommand.fromBytes(outcome).outcome();
     }
 
+    /** As {@link #submit}, with this record timestamp (a simulation's clock). */
+    public synchronized CommandOutcome submitAt(Instant at, QueueCommand command) {
+        commands.pipeInput(QueueKeys.queue(command.queue()), CommandJson.encode(command), at);
+        byte[] outcome = store(QueueStores.OUTCOMES).get(Bytes.wrap(command.commandId().getBytes(StandardCharsets.UTF_8)));
+        if (outcome == null) {
+            throw new AssertionError("command " + command.commandId() + " left no outcome");
+        }
+        return AppliedCommand.fromBytes(outcome).outcome();
+    }
+
     /** Every entry of the queue as the API lists it: pages of the view in memory, read as the list call reads. */
     public synchronized List<Entry> queue(QueueId queue) {
         QueueReader reader = new QueueReader(this, Ticker.SYSTEM);

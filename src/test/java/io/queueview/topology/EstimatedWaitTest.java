@@ -72,11 +72,40 @@ class EstimatedWaitTest {
         assertNull(estimateAt(1, scheduler.now()), "9 dispatches");
 
         send(scheduler.removeHeadEvery(TWO_SECONDS, TWO_SECONDS, "DISPATCHED"));
-        // 10 in the 20 s since the queue's first event; the window is a minute at least, so 10 a minute
+        // 10 in the 20 s since the queue's first event: 30 a minute over those 20 s, not diluted over a minute
         WaitEstimate tenth = estimateAt(10, scheduler.now());
-        assertEquals(10.0, tenth.dispatchesPerMinute());
-        assertEquals(60, tenth.windowSeconds());
-        assertEquals(60, tenth.waitSeconds());
+        assertEquals(30.0, tenth.dispatchesPerMinute());
+        assertEquals(20, tenth.windowSeconds());
+        assertEquals(20, tenth.waitSeconds());
+    }
+
+    @Test
+    void aYoungQueueIsPacedOverTheTimeItWasWatched() {
+        send(scheduler.enqueue(200));
+        send(scheduler.removeHeadEvery(Duration.ofMillis(500), Duration.ofSeconds(30), "DISPATCHED")); // 2 a second
+        WaitEstimate hundredFirst = estimateAt(101, scheduler.now());
+        assertEquals(120.0, hundredFirst.dispatchesPerMinute(), 1.0);
+        assertEquals(30, hundredFirst.windowSeconds());
+        assertEquals(50.5, hundredFirst.waitSeconds(), 1.0); // 101 / 2 a second, not 113
+    }
+
+    @Test
+    void aWaitLongerThanTheWindowIsReadOverTheHour() {
+        send(scheduler.enqueue(1_100));
+        send(scheduler.removeHeadEvery(TWO_SECONDS, Duration.ofMinutes(45), "DISPATCHED")); // 30 a minute
+        send(scheduler.removeHeadEvery(Duration.ofSeconds(1), Duration.ofMinutes(15), "DISPATCHED")); // then 60
+        WaitEstimate thousandth = estimateAt(1_000, scheduler.now());
+        // by the last 15 minutes 1,000 s, longer than they: by the hour (since the first dispatch), 2,250 in 3,598 s
+        assertEquals(3598, thousandth.windowSeconds());
+        assertEquals(37.52, thousandth.dispatchesPerMinute(), 0.01);
+        assertEquals(1599, thousandth.waitSeconds(), 1);
+        assertEquals(900, estimateAt(10, scheduler.now()).windowSeconds()); // a short wait keeps the quarter
+    }
+
+    @Test
+    void aWindowShorterThanTwoCountsIsNoPace() {
+        send(scheduler.removeHeadEvery(Duration.ofMillis(500), Duration.ofSeconds(15), "DISPATCHED"));
+        assertNull(estimateAt(1, scheduler.now()), "30 dispatches in 15 s: one burst, not yet a pace");
     }
 
     @Test
@@ -99,7 +128,9 @@ class EstimatedWaitTest {
         }
         // ten DISPATCHED a minute among thirty removals
         assertEquals(10.0, estimateAt(10, scheduler.now()).dispatchesPerMinute());
-        assertEquals(60, estimateAt(10, scheduler.now()).waitSeconds());
+        // yet each removal of the head moves the tenth up one: 30 a minute, so about 20 s, not 60
+        assertEquals(20, estimateAt(10, scheduler.now()).waitSeconds(), 4);
+        assertEquals(-20.0, estimateAt(10, scheduler.now()).arrivalsAheadPerMinute(), 1.0);
     }
 
     @Test
