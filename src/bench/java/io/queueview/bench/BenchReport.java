@@ -112,6 +112,8 @@ final class BenchReport {
     static String scaleOut(Map<String, Object> figures) {
         StringBuilder out = new StringBuilder("| scale-out (separate processes, 24 queues of 2,000 entries, 6 partitions, "
                 + "1 standby) | figure | target |\n|---|---:|---|\n");
+        row(out, "one instance: every queue answered after the events were produced (s)",
+                figures.get("first_instance_answers_s"), "");
         row(out, "kill -9 and restart of one instance: every queue answering again (s, each crash)",
                 figures.get("restart_after_kill_s"), "<= 10");
         row(out, "4 instances, kill -9 of one: every queue answered by the others (s)",
@@ -126,6 +128,11 @@ final class BenchReport {
         row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
                 figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
                         + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        Object notMeasured = figures.get("not_measured");
+        if (notMeasured instanceof Map<?, ?> steps) {
+            steps.forEach((step, why) -> row(out, "NOT MEASURED: " + step, why, ""));
+            row(out, "kept for reading (folder, instances' logs)", figures.get("kept"), "");
+        }
         return out.toString();
     }
 

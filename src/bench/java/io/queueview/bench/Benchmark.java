@@ -145,10 +145,10 @@ public final class Benchmark {
                 System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
-                try {
-                    System.out.println(BenchReport.scaleOut(ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
-                            failures ? SCALE_OUT_CRASHES : 0, options.httpDuration(), failures, System.err)));
-                } finally {
+                Map<String, Object> scaleOut = ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
+                        failures ? SCALE_OUT_CRASHES : 0, options.httpDuration(), failures, System.err);
+                System.out.println(BenchReport.scaleOut(scaleOut));
+                if (!scaleOut.containsKey("not_measured")) { // else kept, to read the instances' data and logs
                     Folders.delete(work);
                 }
                 System.exit(0); // the in-JVM broker of the instances' group
@@ -158,11 +158,15 @@ public final class Benchmark {
                         + " --crash-only[=N], --https-only, --secured-only");
             }
         }
+        Benchmark benchmark = new Benchmark(options, System.err);
         try {
-            String table = new Benchmark(options, System.err).run();
-            System.out.println(table);
+            System.out.println(benchmark.run());
         } finally {
-            Folders.delete(work);
+            Object scaleOut = benchmark.figures.get("scale_out");
+            boolean kept = scaleOut instanceof Map<?, ?> section && section.containsKey("not_measured");
+            if (!kept) { // a scale-out step that could not measure keeps its instances' folder and logs
+                Folders.delete(work);
+            }
         }
     }
 
