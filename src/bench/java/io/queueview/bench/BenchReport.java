@@ -137,6 +137,20 @@ final class BenchReport {
     }
 
     /** The HTTPS section: the same calls over HTTP and over HTTPS, same run, each the better of two rounds. */
+    static String peerClients(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder("| the forwarder's client, 16 threads, first pages of one owner | calls/s "
+                + "| p50 µs | p99 µs | client CPU µs per call | owner CPU µs per call | errors |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String client : List.of("ours", "httpclient5")) {
+            Map<String, Object> row = (Map<String, Object>) figures.get(client);
+            out.append(String.format("| %s | %,d | %d | %d | %d | %d | %d |%n", client, row.get("calls_per_s"),
+                    row.get("p50_us"), row.get("p99_us"), row.get("client_cpu_us_per_call"),
+                    row.get("owner_cpu_us_per_call"), row.get("errors")));
+        }
+        return out.append(String.format("%nHttpClient 5 / ours: calls/s %s, client CPU per call %s%n",
+                figures.get("httpclient5_over_ours_calls"), figures.get("httpclient5_over_ours_cpu"))).toString();
+    }
+
     static String https(Map<String, Object> figures) {
         StringBuilder out = new StringBuilder("| first pages, 16 keep-alive clients | HTTP | HTTPS | HTTPS / HTTP |\n"
                 + "|---|---:|---:|---:|\n");

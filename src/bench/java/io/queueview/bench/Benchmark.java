@@ -93,7 +93,8 @@ public final class Benchmark {
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
         // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
         // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only,
-        // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker)
+        // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker),
+        // --peer-client-only (the forwarder's client, ours against Apache HttpClient 5, on one owner)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -143,6 +144,14 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.equals("--peer-client-only")) { // the forwarder's client: ours against HttpClient 5
+                try {
+                    System.out.println(BenchReport.peerClients(PeerClientCost.measure(work, Duration.ofSeconds(8),
+                            System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
                 Map<String, Object> scaleOut = ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
@@ -155,7 +164,7 @@ public final class Benchmark {
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
                         + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N], --https-only, --secured-only");
+                        + " --crash-only[=N], --https-only, --secured-only, --peer-client-only");
             }
         }
         Benchmark benchmark = new Benchmark(options, System.err);

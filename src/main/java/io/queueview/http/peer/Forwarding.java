@@ -67,7 +67,7 @@ public final class Forwarding implements AutoCloseable {
         }
         boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
         long started = time.nanoTime();
-        PeerConnections.Answer answer;
+        PeerClient.Answer answer;
         try {
             answer = send(elsewhere, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
         } catch (ApiError unreachable) {
@@ -89,7 +89,7 @@ public final class Forwarding implements AutoCloseable {
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
      */
-    private PeerConnections.Answer send(OwnedElsewhere elsewhere, String method, String target,
+    private PeerClient.Answer send(OwnedElsewhere elsewhere, String method, String target,
                                         Map<String, String> headers, byte[] body, boolean read) {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -97,7 +97,7 @@ public final class Forwarding implements AutoCloseable {
                 return peers.send(elsewhere.owner(), method, target, headers, body);
             } catch (IOException e) {
                 last = e;
-                if (!read && !(e instanceof PeerConnections.NotSent)) {
+                if (!read && !(e instanceof PeerClient.NotSent)) {
                     break;
                 }
                 if (!pause(FIRST_PAUSE_MS << (attempt - 1))) {

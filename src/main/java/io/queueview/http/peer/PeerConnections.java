@@ -34,18 +34,7 @@ import javax.net.ssl.SSLSocketFactory;
  * It speaks just what a queueview instance answers: a status line, headers, and a body by Content-Length,
  * chunks, or up to the close.
  */
-final class PeerConnections implements AutoCloseable {
-
-    /** An answer of the owner, as the forwarder passes it on. */
-    record Answer(int status, String contentType, String retryAfter, byte[] body) {
-    }
-
-    /** No connection could be made: the owner never saw the call. */
-    static final class NotSent extends IOException {
-        NotSent(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
+final class PeerConnections implements PeerClient {
 
     /** Well under the owner's idle timeout (Jetty's 30 s): a pooled connection is never closed under a call. */
     /** The most an owner's answer may hold, and one line of its head: beyond, it is not an answer of ours. */
@@ -84,15 +73,8 @@ final class PeerConnections implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Sends one call and reads its answer.
-     *
-     * @param target  the request target as the caller sent it: raw path and query
-     * @param headers passed on as they are (values come from a parsed request: no line breaks)
-     * @throws NotSent     when no connection could be made: the owner never saw the call
-     * @throws IOException when the call or its answer broke on the way: the owner may have seen it
-     */
-    Answer send(InstanceAddress owner, String method, String target, Map<String, String> headers, byte[] body)
+    @Override
+    public Answer send(InstanceAddress owner, String method, String target, Map<String, String> headers, byte[] body)
             throws IOException {
         Connection connection = pooled(owner);
         if (connection == null) {
