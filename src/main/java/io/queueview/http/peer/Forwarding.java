@@ -6,6 +6,7 @@ import io.queueview.http.error.ApiError;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.time.Ticker;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,19 +29,19 @@ public final class Forwarding implements AutoCloseable {
     private static final long FIRST_PAUSE_MS = 100;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
-    private final PeerConnections peers;
+    private final PeerClient peers;
     private final ForwardOutcomes metrics;
     private final Ticker time;
 
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
      * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
-     * @param time    what the timeout and the calls' durations are measured on
-     * @param scheduler runs the watchdog that ends a call past its time
+     * @param time    what the calls' durations are measured on (the timeout is the client's socket read timeout)
+     * @param scheduler closes the connections to owners left idle
      */
     public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls, Ticker time,
                       ScheduledExecutorService scheduler) {
-        peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls, time, scheduler);
+        peers = new PooledPeerClient(CONNECT_TIMEOUT, timeout, tls, PooledPeerClient.MOST_IDLE, scheduler);
         this.metrics = metrics;
         this.time = time;
     }
@@ -88,6 +89,8 @@ public final class Forwarding implements AutoCloseable {
     /**
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
+     * A call the owner did not answer in time is not sent again, a read neither: the owner is busy or hung, and
+     * a server thread waits out one timeout at most.
      */
     private PeerClient.Answer send(OwnedElsewhere elsewhere, String method, String target,
                                         Map<String, String> headers, byte[] body, boolean read) {
@@ -97,16 +100,17 @@ public final class Forwarding implements AutoCloseable {
                 return peers.send(elsewhere.owner(), method, target, headers, body);
             } catch (IOException e) {
                 last = e;
-                if (!read && !(e instanceof PeerClient.NotSent)) {
+                if (e instanceof SocketTimeoutException || !read && !(e instanceof PeerClient.NotSent)) {
                     break;
                 }
-                if (!pause(FIRST_PAUSE_MS << (attempt - 1))) {
+                if (attempt == ATTEMPTS || !pause(FIRST_PAUSE_MS << (attempt - 1))) {
                     break;
                 }
             }
         }
         throw ApiError.ownerUnreachable("the instance that owns this queue, " + elsewhere.owner()
-                + ", cannot be reached" + (read ? "" : "; a write sent to it may or may not have applied")
+                + ", cannot be reached" + (read || last instanceof PeerClient.NotSent ? ""
+                        : "; a write sent to it may or may not have applied")
                 + "; retry shortly", last);
     }
 

@@ -26,6 +26,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
+ * The forwarder's hand-written client until issue 20, kept here (not in the service) as the baseline that
+ * {@code bench.PeerClientCost} measures Apache HttpClient 5 ({@link PooledPeerClient}) against. It does not check
+ * a pooled connection before reuse, and its watchdog can close a connection already back in the pool.
  * Keep-alive HTTP/1.1 connections to the other instances of queueview, for the calls this one forwards: the
  * request is written and its answer read on the calling server thread, over a pooled connection. Measured on the
  * benchmark's first pages: the forwarder spent 230-315 µs of CPU per call with Jetty's HTTP client (a thread
