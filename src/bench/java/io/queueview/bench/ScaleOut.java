@@ -24,6 +24,7 @@ final class ScaleOut {
 
     private static final Duration LIMIT = Duration.ofSeconds(120);
     private static final int CLIENTS = 16;
+    private static final Duration WARMUP = Duration.ofSeconds(8);
 
     private ScaleOut() {
     }
@@ -134,20 +135,22 @@ final class ScaleOut {
         ServiceInstance forwarder = all.stream().filter(instance -> instance != owner).findFirst().orElseThrow();
         String path = QueueAnswers.list(project).replace("limit=200", "limit=10");
         // the CPU each process spends per call tells what forwarding costs apart from this machine's two cores,
-        // which the load, the owner and the forwarder share
+        // which the load, the owner and the forwarder share; both paths are warmed first, so that the JIT's work
+        // on the code each path runs (the forwarder's client more than anything) is not counted per call
+        String directUrl = "http://127.0.0.1:" + owner.port() + path;
+        String forwardedUrl = "http://127.0.0.1:" + forwarder.port() + path;
+        HttpLoad.run(directUrl, group.token(), CLIENTS, Duration.ZERO, WARMUP);
+        HttpLoad.run(forwardedUrl, group.token(), CLIENTS, Duration.ZERO, WARMUP);
         Duration ownerBefore = owner.cpuTime();
-        HttpLoad.Result direct = HttpLoad.run("http://127.0.0.1:" + owner.port() + path, group.token(), CLIENTS,
-                Duration.ofSeconds(2), httpDuration);
+        HttpLoad.Result direct = HttpLoad.run(directUrl, group.token(), CLIENTS, Duration.ZERO, httpDuration);
         Duration ownerDirect = owner.cpuTime().minus(ownerBefore);
         Duration forwarderBefore = forwarder.cpuTime();
         ownerBefore = owner.cpuTime();
-        HttpLoad.Result forwarded = HttpLoad.run("http://127.0.0.1:" + forwarder.port() + path, group.token(),
-                CLIENTS, Duration.ofSeconds(2), httpDuration);
+        HttpLoad.Result forwarded = HttpLoad.run(forwardedUrl, group.token(), CLIENTS, Duration.ZERO, httpDuration);
         Duration ownerForwarded = owner.cpuTime().minus(ownerBefore);
         Duration forwarderCpu = forwarder.cpuTime().minus(forwarderBefore);
-        // the warm-up's calls are in the CPU time too: per call over warm-up and measurement alike
-        double directCalls = direct.requestsPerSecond() * (httpDuration.toMillis() + 2_000) / 1e3;
-        double forwardedCalls = forwarded.requestsPerSecond() * (httpDuration.toMillis() + 2_000) / 1e3;
+        double directCalls = direct.requestsPerSecond() * httpDuration.toMillis() / 1e3;
+        double forwardedCalls = forwarded.requestsPerSecond() * httpDuration.toMillis() / 1e3;
         figures.put("owner_cpu_us_per_direct_call", Math.round(ownerDirect.toNanos() / 1e3 / directCalls));
         figures.put("owner_cpu_us_per_forwarded_call", Math.round(ownerForwarded.toNanos() / 1e3 / forwardedCalls));
         figures.put("forwarder_cpu_us_per_call", Math.round(forwarderCpu.toNanos() / 1e3 / forwardedCalls));
