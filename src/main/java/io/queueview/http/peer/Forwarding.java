@@ -36,12 +36,12 @@ public final class Forwarding implements AutoCloseable {
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
      * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
-     * @param time    what the calls' durations are measured on (the timeout is the client's socket read timeout)
-     * @param scheduler closes the connections to owners left idle
+     * @param time    what the timeout, idle connections and the calls' durations are measured on
+     * @param scheduler runs the watchdog that ends a call past its time and closes connections left idle
      */
     public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls, Ticker time,
                       ScheduledExecutorService scheduler) {
-        peers = new PooledPeerClient(CONNECT_TIMEOUT, timeout, tls, PooledPeerClient.MOST_IDLE, scheduler);
+        peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls, time, scheduler);
         this.metrics = metrics;
         this.time = time;
     }

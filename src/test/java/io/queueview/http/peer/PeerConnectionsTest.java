@@ -11,10 +11,13 @@ import io.queueview.http.peer.FakeOwner.Reply;
 import io.queueview.query.InstanceAddress;
 import io.queueview.testing.Await;
 import io.queueview.testing.FreePort;
+import io.queueview.testing.ManualTime;
+import io.queueview.time.Ticker;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +27,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The forwarder's client against an owner on a real socket that answers as told, late, wrongly, or not at all. */
-class PooledPeerClientTest {
+/**
+ * The forwarder's connections against an owner on a real socket that answers as told, late, wrongly, or not at all;
+ * on the system's time, but for the watchdog's test, which moves a manual time.
+ */
+class PeerConnectionsTest {
 
     private static final Map<String, String> NO_HEADERS = Map.of();
     private static final byte[] PUT_BODY = "{}".getBytes(StandardCharsets.UTF_8);
@@ -53,7 +60,7 @@ class PooledPeerClientTest {
         };
         AtomicInteger next = new AtomicInteger();
         try (FakeOwner owner = new FakeOwner(line -> Reply.of(answers[next.getAndIncrement()]));
-             PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+             PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             PeerClient.Answer first = peers.send(owner.address(), "GET", "/x?y=1", NO_HEADERS, null);
             assertEquals(200, first.status());
             assertEquals("application/json", first.contentType());
@@ -77,7 +84,7 @@ class PooledPeerClientTest {
     @Test
     void aHeadIsAnsweredAtOnce() throws Exception {
         try (FakeOwner owner = FakeOwner.answering("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n");
-             PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+             PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             long started = System.nanoTime();
             PeerClient.Answer answer = peers.send(owner.address(), "HEAD", "/x", NO_HEADERS, null);
             assertEquals(200, answer.status());
@@ -94,7 +101,7 @@ class PooledPeerClientTest {
     @Test
     void aConnectionTheOwnerClosedIsNotReusedAWriteAfterItIsSentOnceAndAnswered() throws Exception {
         try (FakeOwner owner = new FakeOwner(line -> new Reply(OK, 0, line.startsWith("GET")));
-             PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+             PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             assertEquals(200, peers.send(owner.address(), "GET", "/x", NO_HEADERS, null).status());
             // the owner closed it without a word, as Jetty's idle timeout does; the pool still holds it
             Await.until(Duration.ofSeconds(5), "the owner closed its side", () -> owner.requests.get() == 1);
@@ -108,7 +115,7 @@ class PooledPeerClientTest {
     @Test
     void aWriteAfterTheOwnerRestartedGoesOverANewConnectionOnce() throws Exception {
         try (FakeOwner owner = FakeOwner.answering(OK);
-             PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+             PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             assertEquals(200, peers.send(owner.address(), "GET", "/x", NO_HEADERS, null).status());
             owner.restart();
             Thread.sleep(400); // a restart takes seconds
@@ -126,7 +133,7 @@ class PooledPeerClientTest {
     void aTimeoutFailsOnlyItsOwnCallAndNeverAConnectionBackInThePool() throws Exception {
         try (FakeOwner owner = new FakeOwner(line -> line.contains("/slow") ? new Reply(OK, 4_000, false)
                 : line.contains("/almost") ? new Reply(OK, 500, false) : Reply.of(OK));
-             PooledPeerClient peers = peers(Duration.ofMillis(1_500), Duration.ofSeconds(10))) {
+             PeerConnections peers = peers(Duration.ofMillis(1_500), Duration.ofSeconds(10))) {
             Future<PeerClient.Answer> slow = callers.submit(
                     () -> peers.send(owner.address(), "GET", "/slow", NO_HEADERS, null));
             List<Future<PeerClient.Answer>> others = new ArrayList<>();
@@ -167,14 +174,14 @@ class PooledPeerClientTest {
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
             "HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(20_000) + "\r\n\r\n",
-            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + "a".repeat(PooledPeerClient.MAX_ANSWER_BYTES + 1),
+            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + "a".repeat(PeerConnections.MAX_ANSWER_BYTES + 1),
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "1000000\r\n" + "b".repeat(1 << 24) + "\r\n"
                     + "1\r\nc\r\n0\r\n\r\n",
         };
         for (String answer : broken) {
             String shown = answer.substring(0, Math.min(60, answer.length()));
             try (FakeOwner owner = FakeOwner.answering(answer);
-                 PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+                 PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
                 IOException failed = assertThrows(IOException.class,
                         () -> peers.send(owner.address(), "GET", "/x", NO_HEADERS, null), shown);
                 assertTrue(failed.getMessage().contains("127.0.0.1"), failed.getMessage());
@@ -186,7 +193,7 @@ class PooledPeerClientTest {
     @Test
     void idleConnectionsAreClosedThoseToAGoneOwnerToo() throws Exception {
         try (FakeOwner staying = FakeOwner.answering(OK); FakeOwner leaving = FakeOwner.answering(OK);
-             PooledPeerClient peers = peers(Duration.ofSeconds(5), Duration.ofMillis(300))) {
+             PeerConnections peers = peers(Duration.ofSeconds(5), Duration.ofMillis(300))) {
             peers.send(staying.address(), "GET", "/x", NO_HEADERS, null);
             peers.send(leaving.address(), "GET", "/x", NO_HEADERS, null);
             assertEquals(2, peers.idleConnections());
@@ -197,15 +204,33 @@ class PooledPeerClientTest {
         }
     }
 
+    /** The watchdog ends a call past its time, on the time it is given (the test moves it). */
+    @Test
+    void anOwnerThatDoesNotAnswerInTimeIsATimeoutNotAHang() throws Exception {
+        ManualTime time = new ManualTime(Instant.EPOCH);
+        try (FakeOwner silent = new FakeOwner(line -> null);
+             PeerConnections peers = new PeerConnections(Duration.ofSeconds(1), Duration.ofMillis(300), null, time,
+                     time.scheduler())) {
+            Future<PeerClient.Answer> call = callers.submit(
+                    () -> peers.send(silent.address(), "GET", "/x", NO_HEADERS, null));
+            Await.until(Duration.ofSeconds(5), "the owner has the call", () -> silent.requests.get() == 1);
+            time.advance(Duration.ofMillis(300));
+            assertThrows(TimeoutException.class, () -> call.get(200, TimeUnit.MILLISECONDS), "gave up before 300 ms");
+            time.advance(Duration.ofMillis(100)); // the watchdog's next look
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(SocketTimeoutException.class, failed.getCause());
+        }
+    }
+
     @Test
     void nobodyListeningIsNotSent() throws Exception {
-        try (PooledPeerClient peers = peers(Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+        try (PeerConnections peers = peers(Duration.ofSeconds(1), Duration.ofSeconds(10))) {
             assertThrows(PeerClient.NotSent.class, () -> peers.send(
                     new InstanceAddress("127.0.0.1", FreePort.find()), "PUT", "/x", NO_HEADERS, new byte[0]));
         }
     }
 
-    private PooledPeerClient peers(Duration answerTimeout, Duration mostIdle) {
-        return new PooledPeerClient(Duration.ofSeconds(1), answerTimeout, null, mostIdle, scheduler);
+    private PeerConnections peers(Duration answerTimeout, Duration mostIdle) {
+        return new PeerConnections(Duration.ofSeconds(1), answerTimeout, null, mostIdle, Ticker.SYSTEM, scheduler);
     }
 }
