@@ -29,7 +29,7 @@ public final class BenchPeerClients {
         return of(new PeerConnections(Duration.ofSeconds(1), answerTimeout, null, Ticker.SYSTEM, scheduler));
     }
 
-    /** Apache HttpClient 5, as {@link Forwarding} sets it up. */
+    /** Apache HttpClient 5, set up as the forwarder would use it (the service keeps {@link PeerConnections}). */
     public static Client httpClient5(Duration answerTimeout, ScheduledExecutorService scheduler) {
         return of(new PooledPeerClient(Duration.ofSeconds(1), answerTimeout, null, PooledPeerClient.MOST_IDLE,
                 scheduler));

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ServerSocketFactory;
 
 /**
  * An owner on a real socket that answers each request as the test's script says (by its request line): these
@@ -41,11 +42,18 @@ final class FakeOwner implements AutoCloseable {
     private final Function<String, Reply> script;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final int port;
+    private final ServerSocketFactory sockets;
     private volatile ServerSocket server;
 
     FakeOwner(Function<String, Reply> script) throws IOException {
+        this(script, ServerSocketFactory.getDefault());
+    }
+
+    /** With these server sockets: TLS ones for an owner that serves HTTPS. */
+    FakeOwner(Function<String, Reply> script, ServerSocketFactory sockets) throws IOException {
         this.script = script;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.sockets = sockets;
+        server = sockets.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         port = server.getLocalPort();
         listen(server);
     }
@@ -64,7 +72,7 @@ final class FakeOwner implements AutoCloseable {
         stop();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
-            ServerSocket again = new ServerSocket();
+            ServerSocket again = sockets.createServerSocket();
             again.setReuseAddress(true);
             try {
                 again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);

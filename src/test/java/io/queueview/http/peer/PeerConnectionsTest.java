@@ -12,10 +12,15 @@ import io.queueview.query.InstanceAddress;
 import io.queueview.testing.Await;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.ManualTime;
+import io.queueview.testing.TestCertificates;
 import io.queueview.time.Ticker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +34,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The forwarder's connections against an owner on a real socket that answers as told, late, wrongly, or not at all;
@@ -219,6 +227,32 @@ class PeerConnectionsTest {
             time.advance(Duration.ofMillis(100)); // the watchdog's next look
             ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
             assertInstanceOf(SocketTimeoutException.class, failed.getCause());
+        }
+    }
+
+    /**
+     * Over TLS the check of an idle connection (a read that times out after 1 ms) leaves the connection usable:
+     * the next call goes over it, not over a new one or into a broken one.
+     */
+    @Test
+    void overTlsTheCheckOfAnIdleConnectionLeavesItUsable(@TempDir Path folder) throws Exception {
+        TestCertificates certificates = TestCertificates.createIn(folder);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certificates.keystore("owner"))) {
+            keys.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, TestCertificates.PASSWORD.toCharArray());
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keyManagers.getKeyManagers(), null, null);
+        try (FakeOwner owner = new FakeOwner(line -> Reply.of(OK), server.getServerSocketFactory());
+             PeerConnections peers = new PeerConnections(Duration.ofSeconds(1), Duration.ofSeconds(5),
+                     PeerTls.sockets(certificates.caPem()), Duration.ofSeconds(10), Ticker.SYSTEM, scheduler)) {
+            for (int call = 0; call < 3; call++) {
+                assertEquals(200, peers.send(owner.address(), "GET", "/x", NO_HEADERS, null).status());
+                Thread.sleep(400); // idle past the check's threshold
+            }
+            assertEquals(1, owner.connections.get(), "checked twice, used three times");
         }
     }
 
