@@ -129,14 +129,16 @@ final class BenchReport {
             row(out, "a fourth instance joins under load: calls / 503 share / wrong answers", figures.get("join_calls")
                     + " / " + figures.get("join_unavailable_share") + " / " + figures.get("join_wrong"), "0 wrong");
         }
-        row(out, "first pages with 16 clients on the owner (requests/s, p99 ms)", figures.get("direct_per_s") + ", "
-                + figures.get("direct_p99_ms"), "");
-        row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
-                + figures.get("forwarded_p99_ms"), "");
-        row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
-        row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
-                figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
-                        + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        if (figures.containsKey("forwarded_over_direct")) {
+            row(out, "first pages with 16 clients on the owner (requests/s, p99 ms)", figures.get("direct_per_s") + ", "
+                    + figures.get("direct_p99_ms"), "");
+            row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
+                    + figures.get("forwarded_p99_ms"), "");
+            row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
+            row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
+                    figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
+                            + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        }
         Object notMeasured = figures.get("not_measured");
         if (notMeasured instanceof Map<?, ?> steps) {
             steps.forEach((step, why) -> row(out, "NOT MEASURED: " + step, why, ""));

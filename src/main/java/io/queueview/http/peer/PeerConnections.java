@@ -198,7 +198,7 @@ final class PeerConnections implements PeerClient {
 
         private boolean reusable;
         private volatile long idleSince;
-        /** The current call's deadline; IDLE between calls; OVERDUE once the watchdog took it (closed, never pooled). */
+        /** The current call's deadline; IDLE between calls; OVERDUE once the watchdog took it: closed, never pooled. */
         private final AtomicLong deadline = new AtomicLong(IDLE);
 
         /** A connection to the owner; with tls, its certificate and host name verified before any byte of the call. */
