@@ -112,24 +112,56 @@ final class BenchReport {
     static String scaleOut(Map<String, Object> figures) {
         StringBuilder out = new StringBuilder("| scale-out (separate processes, 24 queues of 2,000 entries, 6 partitions, "
                 + "1 standby) | figure | target |\n|---|---:|---|\n");
-        row(out, "kill -9 and restart of one instance: every queue answering again (s, each crash)",
-                figures.get("restart_after_kill_s"), "<= 10");
-        row(out, "4 instances, kill -9 of one: every queue answered by the others (s)",
-                figures.get("failover_after_kill_s"), "<= 10");
-        row(out, "a fourth instance joins under load: calls / 503 share / wrong answers", figures.get("join_calls")
-                + " / " + figures.get("join_unavailable_share") + " / " + figures.get("join_wrong"), "0 wrong");
-        row(out, "first pages with 16 clients on the owner (requests/s, p99 ms)", figures.get("direct_per_s") + ", "
-                + figures.get("direct_p99_ms"), "");
-        row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
-                + figures.get("forwarded_p99_ms"), "");
-        row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
-        row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
-                figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
-                        + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        // a step not run (--forwarding-only) or not measured has no row of figures
+        if (figures.containsKey("first_instance_answers_s")) {
+            row(out, "one instance: every queue answered after the events were produced (s)",
+                    figures.get("first_instance_answers_s"), "");
+        }
+        if (figures.containsKey("restart_after_kill_s")) {
+            row(out, "kill -9 and restart of one instance: every queue answering again (s, each crash)",
+                    figures.get("restart_after_kill_s"), "<= 10");
+        }
+        if (figures.containsKey("failover_after_kill_s")) {
+            row(out, "4 instances, kill -9 of one: every queue answered by the others (s)",
+                    figures.get("failover_after_kill_s"), "<= 10");
+        }
+        if (figures.containsKey("join_calls")) {
+            row(out, "a fourth instance joins under load: calls / 503 share / wrong answers", figures.get("join_calls")
+                    + " / " + figures.get("join_unavailable_share") + " / " + figures.get("join_wrong"), "0 wrong");
+        }
+        if (figures.containsKey("forwarded_over_direct")) {
+            row(out, "first pages with 16 clients on the owner (requests/s, p99 ms)", figures.get("direct_per_s") + ", "
+                    + figures.get("direct_p99_ms"), "");
+            row(out, "the same through a non-owner, forwarded (requests/s, p99 ms)", figures.get("forwarded_per_s") + ", "
+                    + figures.get("forwarded_p99_ms"), "");
+            row(out, "forwarded / direct throughput", figures.get("forwarded_over_direct"), ">= 0.5");
+            row(out, "CPU per call (µs): the owner, direct / the owner, forwarded to / the forwarder",
+                    figures.get("owner_cpu_us_per_direct_call") + " / " + figures.get("owner_cpu_us_per_forwarded_call")
+                            + " / " + figures.get("forwarder_cpu_us_per_call"), "");
+        }
+        Object notMeasured = figures.get("not_measured");
+        if (notMeasured instanceof Map<?, ?> steps) {
+            steps.forEach((step, why) -> row(out, "NOT MEASURED: " + step, why, ""));
+            row(out, "kept for reading (folder, instances' logs)", figures.get("kept"), "");
+        }
         return out.toString();
     }
 
     /** The HTTPS section: the same calls over HTTP and over HTTPS, same run, each the better of two rounds. */
+    static String peerClients(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder("| the forwarder's client, 16 threads, first pages of one owner | calls/s "
+                + "| p50 µs | p99 µs | client CPU µs per call | owner CPU µs per call | errors |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String client : List.of("ours", "httpclient5")) {
+            Map<String, Object> row = (Map<String, Object>) figures.get(client);
+            out.append(String.format("| %s | %,d | %d | %d | %d | %d | %d |%n", client, row.get("calls_per_s"),
+                    row.get("p50_us"), row.get("p99_us"), row.get("client_cpu_us_per_call"),
+                    row.get("owner_cpu_us_per_call"), row.get("errors")));
+        }
+        return out.append(String.format("%nHttpClient 5 / ours: calls/s %s, client CPU per call %s%n",
+                figures.get("httpclient5_over_ours_calls"), figures.get("httpclient5_over_ours_cpu"))).toString();
+    }
+
     static String https(Map<String, Object> figures) {
         StringBuilder out = new StringBuilder("| first pages, 16 keep-alive clients | HTTP | HTTPS | HTTPS / HTTP |\n"
                 + "|---|---:|---:|---:|\n");

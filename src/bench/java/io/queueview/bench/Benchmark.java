@@ -95,6 +95,7 @@ public final class Benchmark {
         // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only,
         // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker),
         // --estimates-only[=seed,seed] (the estimated wait against a simulated scheduler's dispatches; no broker)
+        // --peer-client-only (the forwarder's client, ours against Apache HttpClient 5, on one owner)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -152,26 +153,39 @@ public final class Benchmark {
                     Folders.delete(work);
                 }
                 System.exit(0);
+            } else if (arg.equals("--peer-client-only")) { // the forwarder's client: ours against HttpClient 5
+                try {
+                    System.out.println(BenchReport.peerClients(PeerClientCost.measure(work, Duration.ofSeconds(8),
+                            System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
             } else if (arg.equals("--scale-out-only") || arg.equals("--forwarding-only")) {
                 boolean failures = arg.equals("--scale-out-only");
-                try {
-                    System.out.println(BenchReport.scaleOut(ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
-                            failures ? SCALE_OUT_CRASHES : 0, options.httpDuration(), failures, System.err)));
-                } finally {
+                Map<String, Object> scaleOut = ScaleOut.measure(work, SCALE_OUT_QUEUES, SCALE_OUT_ENTRIES,
+                        failures ? SCALE_OUT_CRASHES : 0, options.httpDuration(), failures, System.err);
+                System.out.println(BenchReport.scaleOut(scaleOut));
+                if (!scaleOut.containsKey("not_measured")) { // else kept, to read the instances' data and logs
                     Folders.delete(work);
                 }
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
                         + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed]");
+                        + " --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed],"
+                        + " --peer-client-only");
             }
         }
+        Benchmark benchmark = new Benchmark(options, System.err);
         try {
-            String table = new Benchmark(options, System.err).run();
-            System.out.println(table);
+            System.out.println(benchmark.run());
         } finally {
-            Folders.delete(work);
+            Object scaleOut = benchmark.figures.get("scale_out");
+            boolean kept = scaleOut instanceof Map<?, ?> section && section.containsKey("not_measured");
+            if (!kept) { // a scale-out step that could not measure keeps its instances' folder and logs
+                Folders.delete(work);
+            }
         }
     }
 

@@ -78,7 +78,7 @@ final class Routing {
                         + "shortly");
             } else {
                 try {
-                    forwardTo(placement.active(), ctx, false);
+                    forwardTo(placement.active(), ctx, false, false);
                 } catch (PeerUnreachable unreachable) {
                     throw ApiError.ownerUnreachable("the instance that owns this queue, " + unreachable.instance()
                             + ", cannot be reached" + (unreachable.mayHaveApplied()
@@ -99,9 +99,10 @@ final class Routing {
                     + "shortly");
         }
         PeerUnreachable owner = null;
+        boolean standbyToFallBackOn = placement.standbyHere() || !placement.standbys().isEmpty();
         if (forwarding.reachable(placement.active())) {
             try {
-                forwardTo(placement.active(), ctx, false);
+                forwardTo(placement.active(), ctx, false, standbyToFallBackOn);
                 return ReadRoute.FORWARDED;
             } catch (PeerUnreachable unreachable) {
                 owner = unreachable;
@@ -113,7 +114,7 @@ final class Routing {
         for (InstanceAddress standby : placement.standbys()) {
             if (forwarding.reachable(standby)) {
                 try {
-                    forwardTo(standby, ctx, true);
+                    forwardTo(standby, ctx, true, false);
                     return ReadRoute.FORWARDED;
                 } catch (PeerUnreachable unreachable) {
                     // the next standby, if any
@@ -129,10 +130,10 @@ final class Routing {
                 + "retry shortly");
     }
 
-    private void forwardTo(InstanceAddress to, Context ctx, boolean standbyRead) {
+    private void forwardTo(InstanceAddress to, Context ctx, boolean standbyRead, boolean fallback) {
         ctx.attribute(ApiServer.ANSWERED, true); // the answer there stands as it is, a 404 or 405 too
         try {
-            forwarding.forward(to, ctx, standbyRead);
+            forwarding.forward(to, ctx, standbyRead, fallback);
         } catch (PeerUnreachable unreachable) {
             ctx.attributeMap().remove(ApiServer.ANSWERED);
             throw unreachable;

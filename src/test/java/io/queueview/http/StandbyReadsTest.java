@@ -4,6 +4,7 @@ import static io.queueview.testing.ApiFixture.OPS;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,12 @@ import io.queueview.testing.FreePort;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.RecordedMetrics;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.List;
@@ -78,6 +85,29 @@ class StandbyReadsTest {
             assertEquals(404, standby.http().get(BASE + "/99?queue_type=PROCESSOR", OPS).statusCode());
             assertEquals(List.of("unreachable"), metrics.forwardOutcomes,
                     "the owner is tried once; until it has been down a while, reads go straight to the copy");
+        }
+    }
+
+    /**
+     * An owner that takes connections and never answers (a stopped process, a partition that drops replies): the read
+     * waits 2 s of the server's time for it, not the 10 s a forwarded write may take, then the copy answers.
+     */
+    @Test
+    void aReadWhoseOwnerIsSilentIsAnsweredFromTheStandbyAfterTwoSecondsNotTheWritesWait() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            deadOwner = new InstanceAddress("127.0.0.1", silent.getLocalPort());
+            try (ApiFixture standby = instance("standby", true, List.of())) {
+                CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(
+                        () -> standby.http().get(BASE + "?queue_type=PROCESSOR", OPS));
+                Thread.sleep(500); // the call reaches the silent owner
+                standby.time().advance(Duration.ofMillis(1_500));
+                assertThrows(TimeoutException.class, () -> answer.get(300, TimeUnit.MILLISECONDS),
+                        "gave up on the owner before 2 s");
+                standby.time().advance(Duration.ofMillis(700)); // past 2 s, and the watchdog's next look
+                HttpResponse<String> page = answer.get(10, TimeUnit.SECONDS);
+                assertEquals(200, page.statusCode(), page.body());
+                assertTrue(JSON.readTree(page.body()).at("/meta_info/view/stale").asBoolean(), page.body());
+            }
         }
     }
 

@@ -92,11 +92,20 @@ public record QueueAnswers(List<String> projects, int entriesPerQueue) {
         return owners;
     }
 
+    /**
+     * Whether a list answer counts every entry of the queue: page_info's total, followed by the end of page_info
+     * or, when the queue is longer than a page, by its next_page_token.
+     */
+    public boolean whole(String listAnswer) {
+        return listAnswer.contains("\"total\":" + entriesPerQueue + "}")
+                || listAnswer.contains("\"total\":" + entriesPerQueue + ",\"next_page_token\"");
+    }
+
     private Optional<String> answer(ServiceInstance instance, String project) {
         try {
             HttpResponse<String> response = instance.get(list(project));
-            return response.statusCode() == 200 && response.body().contains("\"total\":" + entriesPerQueue + "}")
-                    ? Optional.of(response.body()) : Optional.empty();
+            return response.statusCode() == 200 && whole(response.body()) ? Optional.of(response.body())
+                    : Optional.empty();
         } catch (UncheckedIOException notAnswering) {
             return Optional.empty();
         }

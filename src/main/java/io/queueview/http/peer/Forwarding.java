@@ -5,6 +5,7 @@ import io.javalin.http.HandlerType;
 import io.queueview.query.InstanceAddress;
 import io.queueview.time.Ticker;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,17 @@ public final class Forwarding implements AutoCloseable {
     private static final int ATTEMPTS = 3;
     private static final long FIRST_PAUSE_MS = 100;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long a read with a standby copy to fall back on waits for the owner: a healthy owner answers a read in
+     * milliseconds, so a silent one (stopped, partitioned away) is left for the copy within this, not the write's wait.
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     /** How long an instance that could not be reached is skipped by reads before it is tried again. */
     private static final long DOWN_NANOS = 2_000_000_000L;
 
-    private final PeerConnections peers;
+    private final PeerClient peers;
+    /** For reads that have a standby copy to fall back on: a shorter wait, its own pool. */
+    private final PeerClient readsWithFallback;
     private final ForwardOutcomes metrics;
     private final Ticker time;
     /** Instances that could not be reached, with when (nanoTime): skipped by reads for a while. */
@@ -42,12 +50,14 @@ public final class Forwarding implements AutoCloseable {
     /**
      * @param timeout how long an owner may take to answer: a write waits for its command to apply there
      * @param tls     TLS to the owners (every instance serves HTTPS), or null for plain HTTP
-     * @param time    what the timeout and the calls' durations are measured on
-     * @param scheduler runs the watchdog that ends a call past its time
+     * @param time    what the timeout, idle connections and the calls' durations are measured on
+     * @param scheduler runs the watchdog that ends a call past its time and closes connections left idle
      */
     public Forwarding(Duration timeout, ForwardOutcomes metrics, SSLSocketFactory tls, Ticker time,
                       ScheduledExecutorService scheduler) {
         peers = new PeerConnections(CONNECT_TIMEOUT, timeout, tls, time, scheduler);
+        readsWithFallback = new PeerConnections(CONNECT_TIMEOUT, READ_TIMEOUT.compareTo(timeout) < 0 ? READ_TIMEOUT
+                : timeout, tls, time, scheduler);
         this.metrics = metrics;
         this.time = time;
     }
@@ -65,9 +75,11 @@ public final class Forwarding implements AutoCloseable {
      * Sends the call to that instance and its answer back.
      *
      * @param standbyRead a read for a standby copy there to answer, the owner being unreachable
+     * @param fallback    a read that a standby copy can answer if this one does not: tried once, and waited for
+     *                    {@link #READ_TIMEOUT} at most
      * @throws PeerUnreachable when it cannot be reached (it is then {@link #reachable not reachable} for a while)
      */
-    public void forward(InstanceAddress to, Context ctx, boolean standbyRead) {
+    public void forward(InstanceAddress to, Context ctx, boolean standbyRead, boolean fallback) {
         String query = ctx.req().getQueryString(); // raw, as the caller sent it
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -83,9 +95,10 @@ public final class Forwarding implements AutoCloseable {
         }
         boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
         long started = time.nanoTime();
-        PeerConnections.Answer answer;
+        PeerClient.Answer answer;
         try {
-            answer = send(to, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
+            answer = read && fallback ? once(to, ctx.method().name(), target, headers)
+                    : send(to, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
         } catch (PeerUnreachable unreachable) {
             down.put(to, time.nanoTime());
             metrics.forwarded("unreachable", time.nanoTime() - started);
@@ -119,8 +132,10 @@ public final class Forwarding implements AutoCloseable {
     /**
      * Sends with a bounded retry: a call that never reached the owner (no connection) is sent again, and a read
      * also after a broken connection; a write that may have reached the owner is not, since it could apply twice.
+     * A call the owner did not answer in time is not sent again, a read neither: the owner is busy or hung, and
+     * a server thread waits out one timeout at most.
      */
-    private PeerConnections.Answer send(InstanceAddress to, String method, String target,
+    private PeerClient.Answer send(InstanceAddress to, String method, String target,
                                         Map<String, String> headers, byte[] body, boolean read) {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -128,15 +143,23 @@ public final class Forwarding implements AutoCloseable {
                 return peers.send(to, method, target, headers, body);
             } catch (IOException e) {
                 last = e;
-                if (!read && !(e instanceof PeerConnections.NotSent)) {
+                if (e instanceof SocketTimeoutException || !read && !(e instanceof PeerClient.NotSent)) {
                     break;
                 }
-                if (!pause(FIRST_PAUSE_MS << (attempt - 1))) {
+                if (attempt == ATTEMPTS || !pause(FIRST_PAUSE_MS << (attempt - 1))) {
                     break;
                 }
             }
         }
-        throw new PeerUnreachable(to, !read && !(last instanceof PeerConnections.NotSent), last);
+        throw new PeerUnreachable(to, !read && !(last instanceof PeerClient.NotSent), last);
+    }
+
+    private PeerClient.Answer once(InstanceAddress to, String method, String target, Map<String, String> headers) {
+        try {
+            return readsWithFallback.send(to, method, target, headers, null);
+        } catch (IOException e) {
+            throw new PeerUnreachable(to, false, e);
+        }
     }
 
     /** False when interrupted. */
@@ -153,5 +176,6 @@ public final class Forwarding implements AutoCloseable {
     @Override
     public void close() {
         peers.close();
+        readsWithFallback.close();
     }
 }

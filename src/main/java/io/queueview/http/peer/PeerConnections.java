@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -31,34 +32,32 @@ import javax.net.ssl.SSLSocketFactory;
  * benchmark's first pages: the forwarder spent 230-315 µs of CPU per call with Jetty's HTTP client (a thread
  * hand-off each way, futex wake-ups, a scheduler) and about 100 µs with this, beside 50-75 µs for the owner to
  * answer.
- * It speaks just what a queueview instance answers: a status line, headers, and a body by Content-Length,
- * chunks, or up to the close.
+ * Measured against Apache HttpClient 5 (issue 20, docs/benchmarks.md): the forwarder spent about 1.5 times
+ * the CPU per forwarded call with it. It speaks just what a queueview instance answers: a status line, headers,
+ * and a body by Content-Length, chunks, or up to the close. A pooled connection idle for a while is checked
+ * before it carries a call; only the call that holds a connection, or the watchdog while that call still holds
+ * it, may close it; idle connections are closed after a while, those to an owner that went away too.
  */
-final class PeerConnections implements AutoCloseable {
+final class PeerConnections implements PeerClient {
 
-    /** An answer of the owner, as the forwarder passes it on. */
-    record Answer(int status, String contentType, String retryAfter, byte[] body) {
-    }
-
-    /** No connection could be made: the owner never saw the call. */
-    static final class NotSent extends IOException {
-        NotSent(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** Well under the owner's idle timeout (Jetty's 30 s): a pooled connection is never closed under a call. */
     /** The most an owner's answer may hold, and one line of its head: beyond, it is not an answer of ours. */
-    private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+    static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
     private static final int MAX_LINE_CHARS = 16 * 1024;
-    private static final long MOST_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
+    /** Well under the owner's idle timeout (Jetty's 30 s): a pooled connection is never closed under a call. */
+    static final Duration MOST_IDLE = Duration.ofSeconds(10);
+    /**
+     * A connection idle this long is checked (a 1 ms read) before it carries a call: under load connections are
+     * busy and skip it; one left idle across an owner's restart or shutdown is found closed, and replaced.
+     */
+    private static final long CHECK_AFTER_IDLE_NANOS = Duration.ofMillis(200).toNanos();
     private static final int MOST_IDLE_PER_OWNER = 64;
 
-    /** How often the watchdog looks for calls past their time. */
+    /** How often the watchdog looks for calls past their time, and for idle connections to close. */
     private static final long WATCH_INTERVAL_MS = 100;
 
     private final Map<InstanceAddress, Deque<Connection>> idle = new ConcurrentHashMap<>();
     private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
+    private final long mostIdleNanos;
     private final int connectTimeoutMs;
     /** TLS to the peers (they serve HTTPS too), or null for plain HTTP. */
     private final SSLSocketFactory tls;
@@ -76,35 +75,39 @@ final class PeerConnections implements AutoCloseable {
      */
     PeerConnections(Duration connectTimeout, Duration answerTimeout, SSLSocketFactory tls, Ticker time,
                     ScheduledExecutorService scheduler) {
+        this(connectTimeout, answerTimeout, tls, MOST_IDLE, time, scheduler);
+    }
+
+    /** @param mostIdle how long a connection may stay unused in the pool */
+    PeerConnections(Duration connectTimeout, Duration answerTimeout, SSLSocketFactory tls, Duration mostIdle,
+                    Ticker time, ScheduledExecutorService scheduler) {
+        this.mostIdleNanos = mostIdle.toNanos();
         this.connectTimeoutMs = Math.toIntExact(connectTimeout.toMillis());
         this.tls = tls;
         this.answerTimeoutNanos = answerTimeout.toNanos();
         this.time = time;
-        watchdog = scheduler.scheduleWithFixedDelay(this::closeOverdue, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        watchdog = scheduler.scheduleWithFixedDelay(() -> {
+            closeOverdue();
+            closeIdle();
+        }, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Sends one call and reads its answer.
-     *
-     * @param target  the request target as the caller sent it: raw path and query
-     * @param headers passed on as they are (values come from a parsed request: no line breaks)
-     * @throws NotSent     when no connection could be made: the owner never saw the call
-     * @throws IOException when the call or its answer broke on the way: the owner may have seen it
-     */
-    Answer send(InstanceAddress owner, String method, String target, Map<String, String> headers, byte[] body)
+    @Override
+    public Answer send(InstanceAddress owner, String method, String target, Map<String, String> headers, byte[] body)
             throws IOException {
         Connection connection = pooled(owner);
         if (connection == null) {
             connection = new Connection(owner, connectTimeoutMs, tls);
         }
-        connection.deadline = time.nanoTime() + answerTimeoutNanos;
+        long deadline = time.nanoTime() + answerTimeoutNanos;
+        connection.deadline.set(deadline);
         inFlight.add(connection);
         try {
             connection.write(method, target, headers, body);
             Answer answer = connection.read("HEAD".equals(method));
             inFlight.remove(connection);
-            if (connection.reusable) {
+            // the watchdog may have taken it past its time meanwhile: then it is closed, never pooled
+            if (connection.reusable && connection.deadline.compareAndSet(deadline, Connection.IDLE)) {
                 giveBack(owner, connection);
             } else {
                 connection.close();
@@ -113,7 +116,7 @@ final class PeerConnections implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             inFlight.remove(connection);
             connection.close();
-            if (connection.overdue) {
+            if (connection.deadline.get() == Connection.OVERDUE) {
                 throw new SocketTimeoutException("no answer from " + owner + " within "
                         + Duration.ofNanos(answerTimeoutNanos).toMillis() + " ms");
             }
@@ -121,21 +124,45 @@ final class PeerConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the connection of each call past its time, if that call still holds it: a compare-and-set on the
+     * call's own deadline decides between this and the call's end, so a connection already given back, or taken
+     * by the next call, is never closed here.
+     */
     private void closeOverdue() {
         long now = time.nanoTime();
         for (Connection connection : inFlight) {
-            if (now - connection.deadline > 0) {
-                connection.overdue = true;
+            long deadline = connection.deadline.get();
+            if (deadline != Connection.IDLE && deadline != Connection.OVERDUE && now - deadline > 0
+                    && connection.deadline.compareAndSet(deadline, Connection.OVERDUE)) {
                 connection.close(); // the blocked read throws
             }
         }
+    }
+
+    /** Closes the connections idle longer than the limit, whatever their owner: those of a gone owner too. */
+    private void closeIdle() {
+        long now = time.nanoTime();
+        for (Deque<Connection> connections : idle.values()) {
+            for (Connection connection : connections) {
+                if (now - connection.idleSince >= mostIdleNanos && connections.remove(connection)) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    /** How many connections are pooled, idle, now (for tests). */
+    int idleConnections() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
     private Connection pooled(InstanceAddress owner) {
         Deque<Connection> connections = idle.get(owner);
         Connection connection;
         while (connections != null && (connection = connections.pollFirst()) != null) {
-            if (time.nanoTime() - connection.idleSince < MOST_IDLE_NANOS) {
+            long idleFor = time.nanoTime() - connection.idleSince;
+            if (idleFor < mostIdleNanos && (idleFor < CHECK_AFTER_IDLE_NANOS || connection.open())) {
                 return connection;
             }
             connection.close();
@@ -166,10 +193,13 @@ final class PeerConnections implements AutoCloseable {
         private final InputStream in;
         private final OutputStream out;
         private final String host;
+        static final long IDLE = Long.MIN_VALUE;
+        static final long OVERDUE = Long.MIN_VALUE + 1;
+
         private boolean reusable;
-        private long idleSince;
-        private volatile long deadline;
-        private volatile boolean overdue;
+        private volatile long idleSince;
+        /** The current call's deadline; IDLE between calls; OVERDUE once the watchdog took it: closed, never pooled. */
+        private final AtomicLong deadline = new AtomicLong(IDLE);
 
         /** A connection to the owner; with tls, its certificate and host name verified before any byte of the call. */
         Connection(InstanceAddress owner, int connectTimeoutMs, SSLSocketFactory tls) throws IOException {
@@ -315,6 +345,29 @@ final class PeerConnections implements AutoCloseable {
                 }
             }
             return line.toString();
+        }
+
+        /**
+         * Whether the owner has not closed this idle connection: a read of at most 1 ms finds nothing to read (open),
+         * or the end of the stream or an error (closed; an idle connection has no answer pending).
+         */
+        boolean open() {
+            try {
+                if (in.available() > 0) {
+                    return false; // bytes nobody asked for: not a connection to trust
+                }
+                socket.setSoTimeout(1);
+                try {
+                    in.read();
+                    return false; // the end of the stream: closed; a byte: unasked for
+                } catch (SocketTimeoutException nothingToRead) {
+                    return true;
+                } finally {
+                    socket.setSoTimeout(0);
+                }
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         void close() {

@@ -16,14 +16,20 @@ import io.queueview.query.QueuePartition;
 import io.queueview.queue.QueueId;
 import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
+import io.queueview.testing.Await;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.RecordedMetrics;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +146,94 @@ class ForwardingTest {
             assertTrue(error.get("error_msg").asText().contains("127.0.0.1:" + nobody), answer.body());
             assertEquals(List.of("unreachable"), metrics.forwardOutcomes);
         }
+    }
+
+    /**
+     * The owner restarted behind the forwarder's pooled connection: the write through the forwarder is sent once
+     * over a new connection and answered, not a 502 "may or may not have applied".
+     */
+    @Test
+    void aWriteAfterTheOwnerRestartedIsAnsweredNotA502() throws Exception {
+        String list = asFromTheOwner(owner.http().get(BASE + "?queue_type=PROCESSOR", OPS));
+        String move = asFromTheOwner(owner.http().send("PUT", BASE + "/7", OPS, "application/json", MOVE));
+        try (FakeOwner fake = new FakeOwner(line -> FakeOwner.Reply.of(line.startsWith("PUT") ? move : list));
+             ApiFixture other = pointingAt(fake.address().port(), "other")) {
+            assertEquals(200, other.http().get(BASE + "?queue_type=PROCESSOR", OPS).statusCode());
+            fake.restart();
+            other.time().advance(Duration.ofSeconds(2)); // a restart takes seconds: the pooled connection is checked
+            HttpResponse<String> moved = other.http().send("PUT", BASE + "/7", OPS, "application/json", MOVE);
+            assertEquals(200, moved.statusCode(), moved.body());
+            assertEquals(List.of("GET", "PUT"), fake.requestLines.stream().map(line -> line.split(" ")[0]).toList());
+        }
+    }
+
+    /** The owner's fault, not the forwarder's: 502, never a 500. */
+    @Test
+    void aMalformedAnswerOfTheOwnerIsA502() throws Exception {
+        for (String malformed : new String[] {"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
+            try (FakeOwner fake = FakeOwner.answering(malformed);
+                 ApiFixture other = pointingAt(fake.address().port(), "other-" + fake.address().port())) {
+                HttpResponse<String> answer = other.http().get(BASE + "?queue_type=PROCESSOR", OPS);
+                assertEquals(502, answer.statusCode(), malformed + " -> " + answer.body());
+            }
+        }
+    }
+
+    /**
+     * A read the owner did not answer in time is not sent again: the server thread waits out one timeout (the
+     * fixture's 10 s, on the time the test moves), not three.
+     */
+    @Test
+    void aReadTheOwnerDidNotAnswerInTimeIsNotSentAgain() throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (FakeOwner silent = new FakeOwner(line -> null);
+             ApiFixture other = pointingAt(silent.address().port(), "other")) {
+            Future<HttpResponse<String>> call = caller.submit(() -> other.http().get(BASE + "?queue_type=PROCESSOR",
+                    OPS));
+            Await.until(Duration.ofSeconds(5), "the owner has the call", () -> silent.requests.get() == 1);
+            other.time().advance(Duration.ofSeconds(10));
+            other.time().advance(Duration.ofMillis(100)); // the watchdog's next look
+            HttpResponse<String> answer = call.get(5, TimeUnit.SECONDS); // sent again, it would wait for time to move
+            assertEquals(502, answer.statusCode(), answer.body());
+            Thread.sleep(500); // time for a retry, 100 ms after the failure, to reach the owner
+            assertEquals(1, silent.requests.get(), "sent once");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    /** A read whose connection was refused never reached the owner: sent again shortly, and answered. */
+    @Test
+    void aReadWhoseConnectionWasRefusedIsSentAgainShortly() throws Exception {
+        String list = asFromTheOwner(owner.http().get(BASE + "?queue_type=PROCESSOR", OPS));
+        try (FakeOwner starting = FakeOwner.answering(list);
+             ApiFixture other = pointingAt(starting.address().port(), "other")) {
+            starting.stop(); // refuses connections until it listens again, 150 ms later
+            Thread back = new Thread(() -> {
+                try {
+                    Thread.sleep(150);
+                    starting.restart();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            back.start();
+            HttpResponse<String> answer = other.http().get(BASE + "?queue_type=PROCESSOR", OPS);
+            back.join();
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(1, starting.requests.get());
+            assertEquals(List.of("answered"), metrics.forwardOutcomes);
+        }
+    }
+
+    /** The real owner's answer as bytes on the wire, for a fake owner to send (so it is one the contract allows). */
+    private static String asFromTheOwner(HttpResponse<String> answer) {
+        assertEquals(200, answer.statusCode(), answer.body());
+        byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n"
+                + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** A server that owns no queue: every call names the owner on this port. */
