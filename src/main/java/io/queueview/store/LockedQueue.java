@@ -45,8 +45,7 @@ public final class LockedQueue {
     /** The queued entry with this id, or null. */
     public Entry entry(long id) {
         checkOpen();
-        QueuedEntry queued = view.get(id);
-        return queued == null ? null : queued.entry();
+        return view.entry(id);
     }
 
     /** How many entries have this value of an indexed or counted field. */

@@ -61,7 +61,8 @@ public final class QueueViewStore implements StateStore {
     private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
     /** Kept apart from the views: a queue that empties keeps its pace. */
     private final Map<QueueId, Dispatches> dispatches = new ConcurrentHashMap<>();
-    private final TextValues texts = new TextValues();
+    /** Replaced, not emptied, when the view is dropped: a query still reading the old queues keeps their texts. */
+    private volatile TextCodes codes = new TextCodes();
     private volatile boolean open;
     /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
     private volatile boolean complete;
@@ -144,8 +145,8 @@ public final class QueueViewStore implements StateStore {
 
     /** Queues the entry in place of the one with its id, if any; returns the one replaced, or null. */
     QueuedEntry put(QueuedEntry queued) {
-        QueueView view = views.computeIfAbsent(queued.entry().queue(), QueueView::new);
-        return view.put(new QueuedEntry(texts.shared(queued.entry(), view.queue()), queued.version()));
+        TextCodes shared = codes;
+        return views.computeIfAbsent(queued.entry().queue(), queue -> new QueueView(queue, shared)).put(queued);
     }
 
     /** Takes an entry out; returns it, or null when it is not queued. */
@@ -181,7 +182,7 @@ public final class QueueViewStore implements StateStore {
         appliedUntil = NOTHING_APPLIED;
         views.clear();
         dispatches.clear();
-        texts.clear();
+        codes = new TextCodes();
     }
 
     // ---- reads: the stream thread ----
@@ -218,7 +219,7 @@ public final class QueueViewStore implements StateStore {
         }
         QueueView view = views.get(queue);
         // an empty queue when nothing is queued
-        return (view != null ? view : new QueueView(queue)).read(dispatches.get(queue), query);
+        return (view != null ? view : new QueueView(queue, codes)).read(dispatches.get(queue), query);
     }
 
     private void checkOpen() {
