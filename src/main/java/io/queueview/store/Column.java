@@ -8,7 +8,7 @@ package io.queueview.store;
  */
 final class Column {
 
-    static final int PAGE_BITS = 12;
+    static final int PAGE_BITS = 10;
     private static final int PAGE = 1 << PAGE_BITS;
     private static final int MASK = PAGE - 1;
     private static final int FIRST_PAGE = 8;

@@ -180,11 +180,11 @@ final class EntryTable {
     }
 
     /**
-     * Texts as bytes (UTF-8, after a 2-byte length) in pages of 64 KiB, addressed by page and place in one int;
+     * Texts as bytes (UTF-8, after a 2-byte length) in pages of 16 KiB, addressed by page and place in one int;
      * a dropped text's bytes stay until the arena is compacted (when they are over half of it).
      */
     static final class TextArena {
-        private static final int PAGE_BITS = 16;
+        private static final int PAGE_BITS = 14;
         private static final int PAGE = 1 << PAGE_BITS;
         /** Longer texts are held as Strings beside the pages, at negative places. */
         private static final int LONGEST = 4096;

@@ -4,7 +4,7 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Slots by a key read from their entry (an id, a job_id, a code): open addressing with linear probing over an int
- * array that holds only slots (4 bytes at a load of at most 0.6, where a {@code HashMap<Long, ...>} entry costs about
+ * array that holds only slots (4 bytes at a load of at most 0.75, where a {@code HashMap<Long, ...>} entry costs about
  * 50). Keys may repeat: the slots of one key lie in its probe run. A removal shifts the run back, so no tombstones.
  */
 final class SlotHash {
@@ -25,7 +25,7 @@ final class SlotHash {
     }
 
     void add(int slot) {
-        if ((size + 1) * 5L > table.length * 3L) {
+        if ((size + 1) * 4L > table.length * 3L) {
             resize(table.length * 2);
         }
         place(table, slot, keyOf.applyAsLong(slot));
