@@ -177,6 +177,12 @@ public final class QueueViewStore implements StateStore {
         complete = true;
     }
 
+    /** Open and complete without a task around it: for a view filled directly (the benchmark's ViewFill). */
+    void openDetached() {
+        open = true;
+        complete = true;
+    }
+
     void clear() {
         complete = false;
         appliedUntil = NOTHING_APPLIED;
