@@ -24,12 +24,23 @@ final class SlotHash {
         return size;
     }
 
-    void add(int slot) {
+    /** Adds a slot; returns how many slots with its key were there already (one pass over its run counts them). */
+    int add(int slot) {
         if ((size + 1) * 4L > table.length * 3L) {
             resize(table.length * 2);
         }
-        place(table, slot, keyOf.applyAsLong(slot));
+        long key = keyOf.applyAsLong(slot);
+        int mask = table.length - 1;
+        int same = 0;
+        int at = home(key, mask);
+        for (; table[at] != EMPTY; at = (at + 1) & mask) {
+            if (keyOf.applyAsLong(table[at]) == key) {
+                same++;
+            }
+        }
+        table[at] = slot;
         size++;
+        return same;
     }
 
     /** Takes a slot out that is in the hash. */

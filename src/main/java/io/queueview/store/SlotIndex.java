@@ -30,18 +30,15 @@ final class SlotIndex {
     void add(int slot) {
         long key = keyOf.applyAsLong(slot);
         Postings postings = many.get(key);
-        if (postings == null && few.count(key) == FEW) {
-            postings = new Postings(table);
-            for (int earlier : few.all(key)) {
-                few.remove(earlier);
-                postings.add(earlier);
-            }
-            many.put(key, postings);
-        }
         if (postings != null) {
             postings.add(slot);
-        } else {
-            few.add(slot);
+        } else if (few.add(slot) == FEW) { // the value's entries no longer few: its own order
+            postings = new Postings(table);
+            for (int one : few.all(key)) {
+                few.remove(one);
+                postings.add(one);
+            }
+            many.put(key, postings);
         }
     }
 

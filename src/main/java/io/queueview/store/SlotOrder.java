@@ -32,6 +32,11 @@ final class SlotOrder {
         int priority = table.priority(slot);
         long rankStamp = table.rankStamp(slot);
         long id = table.id(slot);
+        int tail = count - 1;
+        if (sizes[tail] > 0 && compare(chunks[tail][sizes[tail] - 1], priority, rankStamp, id) < 0) {
+            insert(tail, sizes[tail], slot); // past the last: no search (a rebuild in order, a run of enqueues)
+            return;
+        }
         int chunk = chunkOf(priority, rankStamp, id);
         insert(chunk, lowerBound(chunk, priority, rankStamp, id), slot);
     }
