@@ -6,6 +6,7 @@ import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -265,6 +266,114 @@ final class QueueView implements QueueOrder {
         }
         SlotWalk walk = indexes[field.ordinal()].from(key, place.priority(), place.rankStamp(), place.id());
         return entries(after(walk, place));
+    }
+
+    /**
+     * The entries with every value of a set of filters, in queue order: a walk of the index of one of them (driving;
+     * null: the whole queue), from the head or strictly after a place. The filters are checked on the entry's columns
+     * before an {@link Entry} is made, so the entries passed over cost no object.
+     */
+    Iterator<Entry> walk(FilterField driving, Object value, OrderKey after, Map<FilterField, Object> where) {
+        int[] columns = new int[where.size() + 1];
+        int[] wanted = new int[where.size() + 1];
+        int texts = 0;
+        Long jobId = null;
+        for (Map.Entry<FilterField, Object> filter : where.entrySet()) {
+            if (filter.getKey() == FilterField.JOB_ID) {
+                jobId = (Long) filter.getValue();
+                continue;
+            }
+            String text = (String) filter.getValue();
+            if (filter.getKey() == FilterField.CLUSTER) {
+                int separator = text.indexOf(CLUSTER_SEPARATOR);
+                if (separator < 0) {
+                    return Collections.emptyIterator();
+                }
+                columns[texts] = EntryTable.CLUSTER_TYPE;
+                wanted[texts++] = table.codes().code(text.substring(0, separator));
+                columns[texts] = EntryTable.CLUSTER_ID;
+                wanted[texts++] = table.codes().code(text.substring(separator + 1));
+            } else {
+                columns[texts] = textColumn(filter.getKey());
+                wanted[texts++] = table.codes().code(text);
+            }
+        }
+        for (int i = 0; i < texts; i++) {
+            if (wanted[i] == TextCodes.UNKNOWN) { // no entry holds the text
+                return Collections.emptyIterator();
+            }
+        }
+        SlotWalk walk;
+        if (driving == null) {
+            walk = after == null ? order.from(0L)
+                    : after(order.from(after.priority(), after.rankStamp(), after.id()), after);
+        } else {
+            if (!driving.indexed()) {
+                throw new IllegalArgumentException(driving + " is not indexed");
+            }
+            long key = key(driving, value);
+            if (key == NO_KEY) {
+                return Collections.emptyIterator();
+            }
+            SlotIndex index = indexes[driving.ordinal()];
+            walk = after == null ? index.from(key, Entry.MAX_PRIORITY + 1, Long.MIN_VALUE, Long.MIN_VALUE)
+                    : after(index.from(key, after.priority(), after.rankStamp(), after.id()), after);
+        }
+        int checks = texts;
+        Long job = jobId;
+        SlotWalk all = walk;
+        return entries(new SlotWalk() {
+            private int next = advance();
+
+            private int advance() {
+                while (all.hasNext()) {
+                    int slot = all.next();
+                    if (matches(slot)) {
+                        return slot;
+                    }
+                }
+                return -1;
+            }
+
+            private boolean matches(int slot) {
+                if (job != null && table.jobId(slot) != job) {
+                    return false;
+                }
+                for (int i = 0; i < checks; i++) {
+                    if (table.code(columns[i], slot) != wanted[i]) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next >= 0;
+            }
+
+            @Override
+            public int next() {
+                if (next < 0) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int slot = next;
+                next = advance();
+                return slot;
+            }
+        });
+    }
+
+    private static int textColumn(FilterField field) {
+        return switch (field) {
+            case OUTPUT_TYPE -> EntryTable.OUTPUT_TYPE;
+            case JOB_TYPE -> EntryTable.JOB_TYPE;
+            case DATA_ID -> EntryTable.DATA_ID;
+            case PROCESSOR_NAME -> EntryTable.PROCESSOR_NAME;
+            case CLUSTER_TYPE -> EntryTable.CLUSTER_TYPE;
+            case CLUSTER_ID -> EntryTable.CLUSTER_ID;
+            default -> throw new IllegalArgumentException(field + " is not a text");
+        };
     }
 
     /** How many entries come before this queued one. */
