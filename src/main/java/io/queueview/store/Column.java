@@ -1,5 +1,7 @@
 package io.queueview.store;
 
+import java.util.Arrays;
+
 /**
  * One field of a queue's entries, by slot: numbers held as the offset from the first value set, in 2 bytes while
  * every offset fits, then 4, then 8 (ids, rank_stamps, versions and text codes of one queue mostly lie close
@@ -95,33 +97,33 @@ final class Column {
     }
 
     private static short[][] grownShorts(short[][] pages, int count, int firstLength) {
-        short[][] grown = pages.length >= count ? pages : java.util.Arrays.copyOf(pages, count);
+        short[][] grown = pages.length >= count ? pages : Arrays.copyOf(pages, count);
         for (int p = 0; p < count; p++) {
             int length = p == 0 ? firstLength : PAGE;
             if (grown[p] == null || grown[p].length < length) {
-                grown[p] = grown[p] == null ? new short[length] : java.util.Arrays.copyOf(grown[p], length);
+                grown[p] = grown[p] == null ? new short[length] : Arrays.copyOf(grown[p], length);
             }
         }
         return grown;
     }
 
     private static int[][] grownInts(int[][] pages, int count, int firstLength) {
-        int[][] grown = pages.length >= count ? pages : java.util.Arrays.copyOf(pages, count);
+        int[][] grown = pages.length >= count ? pages : Arrays.copyOf(pages, count);
         for (int p = 0; p < count; p++) {
             int length = p == 0 ? firstLength : PAGE;
             if (grown[p] == null || grown[p].length < length) {
-                grown[p] = grown[p] == null ? new int[length] : java.util.Arrays.copyOf(grown[p], length);
+                grown[p] = grown[p] == null ? new int[length] : Arrays.copyOf(grown[p], length);
             }
         }
         return grown;
     }
 
     private static long[][] grownLongs(long[][] pages, int count, int firstLength) {
-        long[][] grown = pages.length >= count ? pages : java.util.Arrays.copyOf(pages, count);
+        long[][] grown = pages.length >= count ? pages : Arrays.copyOf(pages, count);
         for (int p = 0; p < count; p++) {
             int length = p == 0 ? firstLength : PAGE;
             if (grown[p] == null || grown[p].length < length) {
-                grown[p] = grown[p] == null ? new long[length] : java.util.Arrays.copyOf(grown[p], length);
+                grown[p] = grown[p] == null ? new long[length] : Arrays.copyOf(grown[p], length);
             }
         }
         return grown;

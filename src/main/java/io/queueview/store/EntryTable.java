@@ -194,22 +194,22 @@ final class EntryTable {
         private int end = PAGE;
         private long live;
         private long dropped;
-        private String[] long_ = new String[0];
+        private String[] longTexts = new String[0];
         private int longCount;
 
         int add(String text) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             if (bytes.length > LONGEST) {
                 for (int i = 0; i < longCount; i++) {
-                    if (long_[i] == null) {
-                        long_[i] = text;
+                    if (longTexts[i] == null) {
+                        longTexts[i] = text;
                         return -i - 2;
                     }
                 }
-                if (longCount == long_.length) {
-                    long_ = Arrays.copyOf(long_, Math.max(4, longCount * 2));
+                if (longCount == longTexts.length) {
+                    longTexts = Arrays.copyOf(longTexts, Math.max(4, longCount * 2));
                 }
-                long_[longCount] = text;
+                longTexts[longCount] = text;
                 return -(longCount++) - 2;
             }
             int length = bytes.length + 2;
@@ -243,7 +243,7 @@ final class EntryTable {
 
         String text(int place) {
             if (place < -1) {
-                return long_[-place - 2];
+                return longTexts[-place - 2];
             }
             byte[] at = pages[place >>> PAGE_BITS];
             int from = place & (PAGE - 1);
@@ -253,7 +253,7 @@ final class EntryTable {
 
         void drop(int place) {
             if (place < -1) {
-                long_[-place - 2] = null;
+                longTexts[-place - 2] = null;
                 return;
             }
             byte[] at = pages[place >>> PAGE_BITS];

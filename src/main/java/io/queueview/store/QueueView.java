@@ -14,9 +14,9 @@ import java.util.function.Function;
 /**
  * One queue in memory, as the API reads it: its entries in queue order, by id, per value of each indexed filter
  * field (in queue order too), and counts per value of each counted field. Entries are held as slots of an
- * {@link EntryTable} (columns of numbers and text codes), and the orders and indexes hold slots, not objects: about
- * 100 bytes an entry where entry objects in trees and hash maps took 600. An {@link Entry} is made as a read hands it
- * out.
+ * {@link EntryTable} (columns of numbers and text codes), and the orders and indexes hold slots, not objects:
+ * 110-120 bytes an entry where entry objects in trees and hash maps took 600. An {@link Entry} is made as a read
+ * hands it out.
  * <p>
  * Written by the stream thread that owns the queue's partition, read by HTTP threads: writes take the write lock;
  * other threads reach the reads only through a {@link LockedQueue}, which exists only while {@link #read} holds the

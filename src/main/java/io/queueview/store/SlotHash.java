@@ -1,5 +1,6 @@
 package io.queueview.store;
 
+import java.util.Arrays;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -134,7 +135,7 @@ final class SlotHash {
 
     private static int[] empty(int length) {
         int[] table = new int[length];
-        java.util.Arrays.fill(table, EMPTY);
+        Arrays.fill(table, EMPTY);
         return table;
     }
 }

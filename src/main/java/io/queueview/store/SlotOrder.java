@@ -1,6 +1,7 @@
 package io.queueview.store;
 
 import java.util.Arrays;
+import java.util.NoSuchElementException;
 
 /**
  * Slots of an {@link EntryTable} in queue order (priority descending, rank_stamp, id): sorted chunks of at most
@@ -238,7 +239,7 @@ final class SlotOrder {
 
         public int next() {
             if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
             int slot = chunks[chunk][at++];
             settle();
