@@ -335,7 +335,7 @@ public final class Benchmark {
     }
 
     private Map<String, Object> queries(QueryTarget queueview) throws Exception {
-        List<BenchQuery> mix = mix();
+        List<BenchQuery> mix = mix(data);
         Optional<PostgresBaseline> postgres = PostgresBaseline.start(options.workDir().resolve("postgres"), log);
         try {
             if (postgres.isPresent()) {
@@ -376,8 +376,8 @@ public final class Benchmark {
         }
     }
 
-    /** The fixed query mix: on the big queue and on a small one. */
-    private List<BenchQuery> mix() {
+    /** The fixed query mix: on the big queue and on a small one (ViewQueries runs it on the view alone). */
+    static List<BenchQuery> mix(BenchData data) {
         List<BenchQuery> mix = new ArrayList<>();
         int middle = data.bigQueueSize() / 2; // an entry of the big queue, by generation index
         int smallFirst = data.bigQueueSize();

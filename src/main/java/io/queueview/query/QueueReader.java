@@ -248,7 +248,8 @@ public final class QueueReader {
      * is walked, each entry checked against the filters (check; null when every entry of the index matches), and the
      * total read where the view keeps it (else empty: counted along the walk).
      */
-    private record Plan(FilterField driving, Object value, Filters check, OptionalLong total) {
+    private record Plan(FilterField driving, Object value, Filters check, OptionalLong total,
+                        Map<FilterField, Object> filters) {
 
         static Plan of(LockedQueue queue, Filters asked, Map<FilterField, Object> filters) {
             FilterField driving = null;
@@ -266,29 +267,31 @@ public final class QueueReader {
             if (filters.size() == 1) {
                 Map.Entry<FilterField, Object> only = filters.entrySet().iterator().next();
                 if (driving != null) { // every entry of the index matches
-                    return new Plan(driving, value, null, OptionalLong.of(drivingCount));
+                    return new Plan(driving, value, null, OptionalLong.of(drivingCount), filters);
                 }
                 if (only.getKey().counted()) {
-                    return new Plan(null, null, asked, OptionalLong.of(queue.count(only.getKey(), only.getValue())));
+                    return new Plan(null, null, asked, OptionalLong.of(queue.count(only.getKey(), only.getValue())),
+                            filters);
                 }
             }
             if (driving != null && filters.size() == 2) { // an indexed filter and another: the pair's count if kept
                 for (Map.Entry<FilterField, Object> other : filters.entrySet()) {
                     if (other.getKey() != driving && other.getKey().counted()) {
                         return new Plan(driving, value, asked,
-                                queue.count(driving, value, other.getKey(), other.getValue()));
+                                queue.count(driving, value, other.getKey(), other.getValue()), filters);
                     }
                 }
             }
-            return new Plan(driving, value, asked, OptionalLong.empty());
+            return new Plan(driving, value, asked, OptionalLong.empty(), filters);
         }
 
-        /** The queue, or the index of the driving value, in queue order: from the head, or strictly after a place. */
+        /**
+         * The matching entries of the queue, or of the index of the driving value, in queue order: from the head, or
+         * strictly after a place. The view checks the filters before it makes an entry (check stays: it is cheap on
+         * the matches).
+         */
         Iterator<Entry> walk(LockedQueue queue, OrderKey after) {
-            if (driving == null) {
-                return after == null ? queue.from(0) : queue.after(after);
-            }
-            return after == null ? queue.matching(driving, value) : queue.matchingAfter(driving, value, after);
+            return queue.matchingAll(driving, value, after, filters);
         }
     }
 

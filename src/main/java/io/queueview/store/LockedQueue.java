@@ -4,6 +4,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -45,8 +46,7 @@ public final class LockedQueue {
     /** The queued entry with this id, or null. */
     public Entry entry(long id) {
         checkOpen();
-        QueuedEntry queued = view.get(id);
-        return queued == null ? null : queued.entry();
+        return view.entry(id);
     }
 
     /** How many entries have this value of an indexed or counted field. */
@@ -86,6 +86,17 @@ public final class LockedQueue {
     public Iterator<Entry> matchingAfter(FilterField field, Object value, OrderKey place) {
         checkOpen();
         return guarded(view.matchingAfter(field, value, place));
+    }
+
+    /**
+     * The entries with every value of these filters (as {@link FilterField#of} gives them), in queue order: the index
+     * of the driving one walked (null: the whole queue), from the head or strictly after a place (null: from the
+     * head). The filters are checked before an entry is made, so a walk past many that do not match stays cheap.
+     */
+    public Iterator<Entry> matchingAll(FilterField driving, Object value, OrderKey after,
+                                       Map<FilterField, Object> filters) {
+        checkOpen();
+        return guarded(view.walk(driving, value, after, filters));
     }
 
     /** How many entries come before this queued one. */

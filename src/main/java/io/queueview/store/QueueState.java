@@ -3,8 +3,6 @@ package io.queueview.store;
 import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -31,24 +29,21 @@ public final class QueueState {
         counters = context.getStateStore(QueueStores.COUNTERS);
     }
 
-    /** Fills the view from the entries store, before the task processes anything; returns the entries read. */
+    /**
+     * Fills the view from the entries store, before the task processes anything; returns the entries read. Entries
+     * are put as the store holds them (by queue, then id): the view's order takes an insert anywhere for a binary
+     * search and a copy within one chunk, so sorting first (as a tree needed) would only hold a whole queue's decoded
+     * entries in the heap at once.
+     */
     public long rebuildView() {
         view.clear();
         long read = 0;
         try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
-            QueueId queue = null;
-            List<QueuedEntry> queued = new ArrayList<>();
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> next = all.next();
-                QueueId of = QueueKeys.queueOf(next.key.get());
-                if (!of.equals(queue)) { // a queue is one key range: its entries come together
-                    view.putInOrder(queued);
-                    queue = of;
-                }
-                queued.add(QueuedEntry.fromBytes(queue, next.value));
+                view.put(QueuedEntry.fromBytes(QueueKeys.queueOf(next.key.get()), next.value));
                 read++;
             }
-            view.putInOrder(queued);
         }
         try (KeyValueIterator<Bytes, byte[]> all = counters.all()) {
             while (all.hasNext()) {

@@ -4,21 +4,19 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
  * One queue in memory, as the API reads it: its entries in queue order, by id, per value of each indexed filter
- * field (in queue order too), counts per value of each counted field, and counts per priority and rank_stamp
- * block, so that an offset or a position skips whole blocks and walks at most one.
+ * field (in queue order too), and counts per value of each counted field. Entries are held as slots of an
+ * {@link EntryTable} (columns of numbers and text codes), and the orders and indexes hold slots, not objects:
+ * 110-120 bytes an entry where entry objects in trees and hash maps took 600. An {@link Entry} is made as a read
+ * hands it out.
  * <p>
  * Written by the stream thread that owns the queue's partition, read by HTTP threads: writes take the write lock;
  * other threads reach the reads only through a {@link LockedQueue}, which exists only while {@link #read} holds the
@@ -27,28 +25,43 @@ import java.util.function.Function;
  */
 final class QueueView implements QueueOrder {
 
-    /** Width of a rank_stamp block in the counts: 2^16 ms, about a minute of enqueues. */
+    /**
+     * Width of a rank_stamp block, 2^16 ms: offsets and positions once skipped whole blocks by their counts; they
+     * now add up chunk sizes of the order, and the model test still spreads its rank_stamps over blocks of this width.
+     */
     static final int BLOCK_BITS = 16;
     private static final int PRIORITIES = Entry.MAX_PRIORITY - Entry.MIN_PRIORITY + 1;
-    private static final FilterField[] FIELDS = FilterField.values();
+    private static final char CLUSTER_SEPARATOR = '\u0000';
 
     private final QueueId queue;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TreeSet<Entry> order = new TreeSet<>(Entry.QUEUE_ORDER);
-    private final Map<Long, QueuedEntry> byId = new HashMap<>();
-    /** Per field (by ordinal): value → its entries in queue order (indexed fields) or its count (counted). */
-    private final Map<Object, Matches>[] indexes;
+    private final EntryTable table;
+    private final SlotOrder order;
+    private final SlotHash byId;
+    /** Per field (by ordinal): the index of an indexed field, else null. */
+    private final SlotIndex[] indexes = new SlotIndex[FilterField.values().length];
     private final TypeCounts counts = new TypeCounts();
     private final long[] byPriority = new long[PRIORITIES];
-    private final Blocks[] blocks = new Blocks[PRIORITIES];
 
-    @SuppressWarnings("unchecked")
+    /** A queue with texts coded on its own (a view alone, in tests). */
     QueueView(QueueId queue) {
+        this(queue, new TextCodes());
+    }
+
+    /** A queue whose texts are coded with those of the other queues of its partition. */
+    QueueView(QueueId queue, TextCodes codes) {
         this.queue = queue;
-        indexes = new Map[FIELDS.length];
-        for (FilterField field : FIELDS) {
-            if (field.indexed()) {
-                indexes[field.ordinal()] = new HashMap<>();
+        table = new EntryTable(codes);
+        order = new SlotOrder(table);
+        byId = new SlotHash(table::id);
+        indexes[FilterField.JOB_ID.ordinal()] = new SlotIndex(table, table::jobId);
+        indexes[FilterField.DATA_ID.ordinal()] = new SlotIndex(table, slot -> table.code(EntryTable.DATA_ID, slot));
+        indexes[FilterField.PROCESSOR_NAME.ordinal()] =
+                new SlotIndex(table, slot -> table.code(EntryTable.PROCESSOR_NAME, slot));
+        indexes[FilterField.CLUSTER.ordinal()] = new SlotIndex(table, this::clusterKey);
+        for (FilterField field : FilterField.values()) {
+            if (field.indexed() && indexes[field.ordinal()] == null) {
+                throw new IllegalStateException("no index for " + field);
             }
         }
     }
@@ -57,13 +70,16 @@ final class QueueView implements QueueOrder {
 
     /** Queues the entry in place of the one with its id, if any; returns the one replaced, or null. */
     QueuedEntry put(QueuedEntry queued) {
+        priorityIndex(queued.entry().priority()); // refuses one out of range before anything changes
         lock.writeLock().lock();
         try {
-            QueuedEntry replaced = byId.put(queued.entry().id(), queued);
-            if (replaced != null) {
-                unlink(replaced.entry());
+            int old = byId.find(queued.entry().id());
+            QueuedEntry replaced = null;
+            if (old >= 0) {
+                replaced = table.queued(queue, old);
+                unlink(old);
             }
-            link(queued.entry());
+            link(table.add(queued));
             return replaced;
         } finally {
             lock.writeLock().unlock();
@@ -74,52 +90,66 @@ final class QueueView implements QueueOrder {
     QueuedEntry remove(long id) {
         lock.writeLock().lock();
         try {
-            QueuedEntry removed = byId.remove(id);
-            if (removed != null) {
-                unlink(removed.entry());
+            int slot = byId.find(id);
+            if (slot < 0) {
+                return null;
             }
+            QueuedEntry removed = table.queued(queue, slot);
+            unlink(slot);
             return removed;
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private void link(Entry entry) {
-        order.add(entry);
-        for (FilterField field : FIELDS) {
-            Object value = field.indexed() ? field.of(entry) : null;
-            if (value != null) {
-                indexes[field.ordinal()].computeIfAbsent(value, v -> new Matches()).add(entry);
-            }
+    private void link(int slot) {
+        order.add(slot);
+        byId.add(slot);
+        indexes[FilterField.JOB_ID.ordinal()].add(slot);
+        if (table.code(EntryTable.DATA_ID, slot) != TextCodes.NONE) {
+            indexes[FilterField.DATA_ID.ordinal()].add(slot);
         }
-        counts.add(entry, 1);
-        count(entry, 1);
+        if (table.code(EntryTable.PROCESSOR_NAME, slot) != TextCodes.NONE) {
+            indexes[FilterField.PROCESSOR_NAME.ordinal()].add(slot);
+        }
+        if (inCluster(slot)) {
+            indexes[FilterField.CLUSTER.ordinal()].add(slot);
+        }
+        counts.add(table, slot, 1);
+        byPriority[priorityIndex(table.priority(slot))]++;
     }
 
-    private void unlink(Entry entry) {
-        order.remove(entry);
-        for (FilterField field : FIELDS) {
-            Object value = field.indexed() ? field.of(entry) : null;
-            if (value != null) {
-                Map<Object, Matches> index = indexes[field.ordinal()];
-                Matches matches = index.get(value);
-                matches.remove(entry);
-                if (matches.size() == 0) {
-                    index.remove(value);
-                }
-            }
+    /** Takes the slot out of every order, index and count, and gives it back to the table. */
+    private void unlink(int slot) {
+        order.remove(slot);
+        byId.remove(slot);
+        indexes[FilterField.JOB_ID.ordinal()].remove(slot);
+        if (table.code(EntryTable.DATA_ID, slot) != TextCodes.NONE) {
+            indexes[FilterField.DATA_ID.ordinal()].remove(slot);
         }
-        counts.add(entry, -1);
-        count(entry, -1);
+        if (table.code(EntryTable.PROCESSOR_NAME, slot) != TextCodes.NONE) {
+            indexes[FilterField.PROCESSOR_NAME.ordinal()].remove(slot);
+        }
+        if (inCluster(slot)) {
+            indexes[FilterField.CLUSTER.ordinal()].remove(slot);
+        }
+        counts.add(table, slot, -1);
+        byPriority[priorityIndex(table.priority(slot))]--;
+        table.free(slot);
     }
 
-    private void count(Entry entry, long delta) {
-        int slot = slot(entry.priority());
-        byPriority[slot] += delta;
-        if (blocks[slot] == null) {
-            blocks[slot] = new Blocks();
-        }
-        blocks[slot].add(entry.rankStamp() >> BLOCK_BITS, delta);
+    private boolean inCluster(int slot) {
+        return table.code(EntryTable.CLUSTER_TYPE, slot) != TextCodes.NONE
+                && table.code(EntryTable.CLUSTER_ID, slot) != TextCodes.NONE;
+    }
+
+    /** The CLUSTER key of a slot: its cluster_type's and cluster_id's codes. */
+    private long clusterKey(int slot) {
+        return clusterKey(table.code(EntryTable.CLUSTER_TYPE, slot), table.code(EntryTable.CLUSTER_ID, slot));
+    }
+
+    private static long clusterKey(int typeCode, int idCode) {
+        return ((long) typeCode << 32) | (idCode & 0xFFFFFFFFL);
     }
 
     // ---- reads ----
@@ -155,9 +185,10 @@ final class QueueView implements QueueOrder {
     OptionalLong oldestRankStamp() {
         long oldest = Long.MAX_VALUE;
         boolean any = false;
-        for (int slot = 0; slot < PRIORITIES; slot++) {
-            if (byPriority[slot] > 0) {
-                oldest = Math.min(oldest, order.ceiling(probe(priorityOf(slot), Long.MIN_VALUE)).rankStamp());
+        for (int index = 0; index < PRIORITIES; index++) {
+            if (byPriority[index] > 0) {
+                SlotWalk first = order.from(priorityOf(index), Long.MIN_VALUE, Long.MIN_VALUE);
+                oldest = Math.min(oldest, table.rankStamp(first.next()));
                 any = true;
             }
         }
@@ -165,22 +196,30 @@ final class QueueView implements QueueOrder {
     }
 
     boolean isEmpty() {
-        return order.isEmpty();
+        return order.size() == 0;
     }
 
     /** The queued entry with this id, or null; for the stream thread (the only writer), or under the read lock. */
     QueuedEntry get(long id) {
-        return byId.get(id);
+        int slot = byId.find(id);
+        return slot < 0 ? null : table.queued(queue, slot);
+    }
+
+    /** The queued entry with this id, without its version, or null. */
+    Entry entry(long id) {
+        int slot = byId.find(id);
+        return slot < 0 ? null : table.entry(queue, slot);
     }
 
     /** How many entries have this value of an indexed or counted field. */
     long count(FilterField field, Object value) {
         if (field.indexed()) {
-            Matches matches = indexes[field.ordinal()].get(value);
-            return matches == null ? 0 : matches.size();
+            long key = key(field, value);
+            return key == NO_KEY ? 0 : indexes[field.ordinal()].count(key);
         }
         if (field.counted()) {
-            return counts.count(field, value);
+            int code = table.codes().code((String) value);
+            return code == TextCodes.UNKNOWN ? 0 : counts.count(column(field), code);
         }
         throw new IllegalArgumentException(field + " is neither indexed nor counted");
     }
@@ -194,50 +233,26 @@ final class QueueView implements QueueOrder {
         if (!indexed.indexed() || !counted.counted()) {
             throw new IllegalArgumentException(indexed + " is not indexed or " + counted + " is not counted");
         }
-        Matches matches = indexes[indexed.ordinal()].get(value);
-        return matches == null ? OptionalLong.of(0) : matches.count(counted, countedValue);
+        long key = key(indexed, value);
+        if (key == NO_KEY) {
+            return OptionalLong.of(0);
+        }
+        return indexes[indexed.ordinal()].count(key, column(counted), table.codes().code((String) countedValue));
     }
 
     /** The entries with this value of an indexed field, in queue order. */
     Iterator<Entry> matching(FilterField field, Object value) {
-        if (!field.indexed()) {
-            throw new IllegalArgumentException(field + " is not indexed");
-        }
-        Matches matches = indexes[field.ordinal()].get(value);
-        return matches == null ? Collections.emptyIterator() : matches.iterator();
+        return matchingFrom(field, value, Entry.MAX_PRIORITY + 1, Long.MIN_VALUE, Long.MIN_VALUE);
     }
 
-    /** The entries in queue order from a 0-based offset: whole priorities and blocks are skipped by their counts. */
+    /** The entries in queue order from a 0-based offset: chunks of the order are skipped by their sizes. */
     Iterator<Entry> from(long offset) {
-        if (offset <= 0) {
-            return order.iterator();
-        }
-        long remaining = offset;
-        for (int slot = 0; slot < PRIORITIES; slot++) {
-            if (remaining >= byPriority[slot]) {
-                remaining -= byPriority[slot];
-                continue;
-            }
-            Blocks at = blocks[slot];
-            for (int i = 0; i < at.size; i++) {
-                if (remaining < at.counts[i]) {
-                    Iterator<Entry> walk = order.tailSet(probe(priorityOf(slot), at.starts[i] << BLOCK_BITS), true)
-                            .iterator();
-                    for (long skipped = 0; skipped < remaining; skipped++) {
-                        walk.next();
-                    }
-                    return walk;
-                }
-                remaining -= at.counts[i];
-            }
-            throw new IllegalStateException("block counts do not add up to the priority's count");
-        }
-        return Collections.emptyIterator();
+        return entries(order.from(Math.max(0, offset)));
     }
 
     /** The entries in queue order strictly after a place, queued there or not. */
     Iterator<Entry> walkAfter(OrderKey place) {
-        return order.tailSet(probe(place), false).iterator();
+        return entries(after(order.from(place.priority(), place.rankStamp(), place.id()), place));
     }
 
     /** The entries with this value of an indexed field strictly after a place, in queue order. */
@@ -245,211 +260,253 @@ final class QueueView implements QueueOrder {
         if (!field.indexed()) {
             throw new IllegalArgumentException(field + " is not indexed");
         }
-        Matches matches = indexes[field.ordinal()].get(value);
-        return matches == null ? Collections.emptyIterator() : matches.after(probe(place));
+        long key = key(field, value);
+        if (key == NO_KEY) {
+            return Collections.emptyIterator();
+        }
+        SlotWalk walk = indexes[field.ordinal()].from(key, place.priority(), place.rankStamp(), place.id());
+        return entries(after(walk, place));
+    }
+
+    /**
+     * The entries with every value of a set of filters, in queue order: a walk of the index of one of them (driving;
+     * null: the whole queue), from the head or strictly after a place. The filters are checked on the entry's columns
+     * before an {@link Entry} is made, so the entries passed over cost no object.
+     */
+    Iterator<Entry> walk(FilterField driving, Object value, OrderKey after, Map<FilterField, Object> where) {
+        int[] columns = new int[where.size() + 1];
+        int[] wanted = new int[where.size() + 1];
+        int texts = 0;
+        Long jobId = null;
+        for (Map.Entry<FilterField, Object> filter : where.entrySet()) {
+            if (filter.getKey() == FilterField.JOB_ID) {
+                jobId = (Long) filter.getValue();
+                continue;
+            }
+            String text = (String) filter.getValue();
+            if (filter.getKey() == FilterField.CLUSTER) {
+                int separator = text.indexOf(CLUSTER_SEPARATOR);
+                if (separator < 0) {
+                    return Collections.emptyIterator();
+                }
+                columns[texts] = EntryTable.CLUSTER_TYPE;
+                wanted[texts++] = table.codes().code(text.substring(0, separator));
+                columns[texts] = EntryTable.CLUSTER_ID;
+                wanted[texts++] = table.codes().code(text.substring(separator + 1));
+            } else {
+                columns[texts] = textColumn(filter.getKey());
+                wanted[texts++] = table.codes().code(text);
+            }
+        }
+        for (int i = 0; i < texts; i++) {
+            if (wanted[i] == TextCodes.UNKNOWN) { // no entry holds the text
+                return Collections.emptyIterator();
+            }
+        }
+        SlotWalk walk;
+        if (driving == null) {
+            walk = after == null ? order.from(0L)
+                    : after(order.from(after.priority(), after.rankStamp(), after.id()), after);
+        } else {
+            if (!driving.indexed()) {
+                throw new IllegalArgumentException(driving + " is not indexed");
+            }
+            long key = key(driving, value);
+            if (key == NO_KEY) {
+                return Collections.emptyIterator();
+            }
+            SlotIndex index = indexes[driving.ordinal()];
+            walk = after == null ? index.from(key, Entry.MAX_PRIORITY + 1, Long.MIN_VALUE, Long.MIN_VALUE)
+                    : after(index.from(key, after.priority(), after.rankStamp(), after.id()), after);
+        }
+        int checks = texts;
+        Long job = jobId;
+        SlotWalk all = walk;
+        return entries(new SlotWalk() {
+            private int next = advance();
+
+            private int advance() {
+                while (all.hasNext()) {
+                    int slot = all.next();
+                    if (matches(slot)) {
+                        return slot;
+                    }
+                }
+                return -1;
+            }
+
+            private boolean matches(int slot) {
+                if (job != null && table.jobId(slot) != job) {
+                    return false;
+                }
+                for (int i = 0; i < checks; i++) {
+                    if (table.code(columns[i], slot) != wanted[i]) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next >= 0;
+            }
+
+            @Override
+            public int next() {
+                if (next < 0) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int slot = next;
+                next = advance();
+                return slot;
+            }
+        });
+    }
+
+    private static int textColumn(FilterField field) {
+        return switch (field) {
+            case OUTPUT_TYPE -> EntryTable.OUTPUT_TYPE;
+            case JOB_TYPE -> EntryTable.JOB_TYPE;
+            case DATA_ID -> EntryTable.DATA_ID;
+            case PROCESSOR_NAME -> EntryTable.PROCESSOR_NAME;
+            case CLUSTER_TYPE -> EntryTable.CLUSTER_TYPE;
+            case CLUSTER_ID -> EntryTable.CLUSTER_ID;
+            default -> throw new IllegalArgumentException(field + " is not a text");
+        };
     }
 
     /** How many entries come before this queued one. */
     long ahead(Entry entry) {
-        int slot = slot(entry.priority());
-        long ahead = 0;
-        for (int higher = 0; higher < slot; higher++) {
-            ahead += byPriority[higher];
+        return order.before(entry.priority(), entry.rankStamp(), entry.id());
+    }
+
+    private Iterator<Entry> matchingFrom(FilterField field, Object value, int priority, long rankStamp, long id) {
+        if (!field.indexed()) {
+            throw new IllegalArgumentException(field + " is not indexed");
         }
-        Blocks at = blocks[slot];
-        long block = entry.rankStamp() >> BLOCK_BITS;
-        for (int i = 0; i < at.size && at.starts[i] < block; i++) {
-            ahead += at.counts[i];
+        long key = key(field, value);
+        if (key == NO_KEY) {
+            return Collections.emptyIterator();
         }
-        return ahead + order.subSet(probe(entry.priority(), block << BLOCK_BITS), true, entry, false).size();
+        return entries(indexes[field.ordinal()].from(key, priority, rankStamp, id));
+    }
+
+    /** A walk from the first slot at or after a place, past the slot at the place itself, if any. */
+    private SlotWalk after(SlotWalk walk, OrderKey place) {
+        if (!walk.hasNext()) {
+            return walk;
+        }
+        int first = walk.next();
+        if (table.compare(first, place.priority(), place.rankStamp(), place.id()) > 0) {
+            return new SlotWalk() { // the first is past the place: give it back first
+                private boolean firstGiven;
+
+                @Override
+                public boolean hasNext() {
+                    return !firstGiven || walk.hasNext();
+                }
+
+                @Override
+                public int next() {
+                    if (!firstGiven) {
+                        firstGiven = true;
+                        return first;
+                    }
+                    return walk.next();
+                }
+            };
+        }
+        return walk;
+    }
+
+    private Iterator<Entry> entries(SlotWalk walk) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return walk.hasNext();
+            }
+
+            @Override
+            public Entry next() {
+                return table.entry(queue, walk.next());
+            }
+        };
+    }
+
+    private static final long NO_KEY = Long.MIN_VALUE;
+
+    /** An indexed field's key for a value; NO_KEY when no entry can have it (a text no entry holds). */
+    private long key(FilterField field, Object value) {
+        return switch (field) {
+            case JOB_ID -> (Long) value;
+            case DATA_ID, PROCESSOR_NAME -> {
+                int code = table.codes().code((String) value);
+                yield code == TextCodes.UNKNOWN ? NO_KEY : code;
+            }
+            case CLUSTER -> {
+                String cluster = (String) value;
+                int separator = cluster.indexOf(CLUSTER_SEPARATOR);
+                if (separator < 0) {
+                    yield NO_KEY;
+                }
+                int type = table.codes().code(cluster.substring(0, separator));
+                int id = table.codes().code(cluster.substring(separator + 1));
+                yield type == TextCodes.UNKNOWN || id == TextCodes.UNKNOWN ? NO_KEY : clusterKey(type, id);
+            }
+            default -> throw new IllegalArgumentException(field + " is not indexed");
+        };
+    }
+
+    private static int column(FilterField counted) {
+        return switch (counted) {
+            case OUTPUT_TYPE -> EntryTable.OUTPUT_TYPE;
+            case JOB_TYPE -> EntryTable.JOB_TYPE;
+            case CLUSTER_TYPE -> EntryTable.CLUSTER_TYPE;
+            default -> throw new IllegalArgumentException(counted + " is not counted");
+        };
     }
 
     // ---- neighbours, for moves (the stream thread) ----
 
     @Override
     public Entry first() {
-        return order.isEmpty() ? null : order.first();
+        int slot = order.first();
+        return slot < 0 ? null : table.entry(queue, slot);
     }
 
     @Override
     public Entry last() {
-        return order.isEmpty() ? null : order.last();
+        int slot = order.last();
+        return slot < 0 ? null : table.entry(queue, slot);
     }
 
     @Override
     public Entry before(Entry entry) {
-        return order.lower(entry);
+        int slot = order.lower(entry.priority(), entry.rankStamp(), entry.id());
+        return slot < 0 ? null : table.entry(queue, slot);
     }
 
     @Override
     public Entry after(Entry entry) {
-        return order.higher(entry);
+        Iterator<Entry> following = following(entry);
+        return following.hasNext() ? following.next() : null;
     }
 
     @Override
     public Iterator<Entry> following(Entry entry) {
-        return order.tailSet(entry, false).iterator();
-    }
-
-    /** A key that sorts before every entry of this priority whose rank_stamp is at least the given one. */
-    private Entry probe(int priority, long rankStamp) {
-        return probe(new OrderKey(priority, rankStamp, Long.MIN_VALUE));
-    }
-
-    /** A key that sorts where an entry at this place would. */
-    private Entry probe(OrderKey place) {
-        return new Entry(queue, place.id(), 0, place.priority(), place.rankStamp(), null, null, null, null, null, null,
-                null, null, null, null);
+        return walkAfter(OrderKey.of(entry));
     }
 
     /** The highest priority comes first in queue order. */
-    private static int slot(int priority) {
+    private static int priorityIndex(int priority) {
         if (priority < Entry.MIN_PRIORITY || priority > Entry.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority " + priority + " is out of range");
         }
         return Entry.MAX_PRIORITY - priority;
     }
 
-    private static int priorityOf(int slot) {
-        return Entry.MAX_PRIORITY - slot;
-    }
-
-    /**
-     * The entries of one value of an indexed field, in queue order: a sorted array while few (most values of
-     * job_id and data_id have one or two entries), a tree beyond. A tree node costs about 40 bytes, an array slot 4.
-     * A tree also counts its entries per value of each counted field, so that a total such as "this cluster and this
-     * output_type" is read rather than counted over thousands of entries.
-     */
-    private static final class Matches {
-        private static final int MOST_IN_ARRAY = 32;
-        private Entry[] few = new Entry[1];
-        private int size;
-        private NavigableSet<Entry> many;
-        /** Kept with the tree. */
-        private TypeCounts counts;
-
-        void add(Entry entry) {
-            if (many != null) {
-                many.add(entry);
-                counts.add(entry, 1);
-                return;
-            }
-            if (size == MOST_IN_ARRAY) {
-                many = new TreeSet<>(Entry.QUEUE_ORDER);
-                counts = new TypeCounts();
-                for (Entry earlier : Arrays.asList(few).subList(0, size)) {
-                    many.add(earlier);
-                    counts.add(earlier, 1);
-                }
-                many.add(entry);
-                counts.add(entry, 1);
-                few = null;
-                return;
-            }
-            int at = -Arrays.binarySearch(few, 0, size, entry, Entry.QUEUE_ORDER) - 1;
-            if (size == few.length) {
-                few = Arrays.copyOf(few, Math.min(size * 2, MOST_IN_ARRAY));
-            }
-            System.arraycopy(few, at, few, at + 1, size - at);
-            few[at] = entry;
-            size++;
-        }
-
-        void remove(Entry entry) {
-            if (many != null) {
-                many.remove(entry);
-                counts.add(entry, -1);
-                return;
-            }
-            int at = Arrays.binarySearch(few, 0, size, entry, Entry.QUEUE_ORDER);
-            if (at >= 0) {
-                System.arraycopy(few, at + 1, few, at, size - at - 1);
-                few[--size] = null;
-            }
-        }
-
-        int size() {
-            return many != null ? many.size() : size;
-        }
-
-        /** The entries with this value of a counted field; empty while they are few (no counts kept). */
-        OptionalLong count(FilterField field, Object value) {
-            return counts == null ? OptionalLong.empty() : OptionalLong.of(counts.count(field, value));
-        }
-
-        Iterator<Entry> iterator() {
-            return many != null ? many.iterator() : Arrays.asList(few).subList(0, size).iterator();
-        }
-
-        /** The entries strictly after the probe's place. */
-        Iterator<Entry> after(Entry probe) {
-            if (many != null) {
-                return many.tailSet(probe, false).iterator();
-            }
-            int at = Arrays.binarySearch(few, 0, size, probe, Entry.QUEUE_ORDER);
-            int from = at >= 0 ? at + 1 : -at - 1;
-            return Arrays.asList(few).subList(from, size).iterator();
-        }
-    }
-
-    /** Counts per value of each counted field (the types); a count that reaches 0 is dropped. */
-    private static final class TypeCounts {
-        @SuppressWarnings("unchecked")
-        private final Map<Object, long[]>[] perField = new Map[FIELDS.length];
-
-        TypeCounts() {
-            for (FilterField field : FIELDS) {
-                if (field.counted()) {
-                    perField[field.ordinal()] = new HashMap<>(8);
-                }
-            }
-        }
-
-        void add(Entry entry, long delta) {
-            for (FilterField field : FIELDS) {
-                Object value = field.counted() ? field.of(entry) : null;
-                if (value != null) {
-                    Map<Object, long[]> perValue = perField[field.ordinal()];
-                    if ((perValue.computeIfAbsent(value, v -> new long[1])[0] += delta) == 0) {
-                        perValue.remove(value);
-                    }
-                }
-            }
-        }
-
-        long count(FilterField field, Object value) {
-            long[] count = perField[field.ordinal()].get(value);
-            return count == null ? 0 : count[0];
-        }
-    }
-
-    /** Counts per rank_stamp block of one priority, sorted by block; a count that reaches 0 is dropped. */
-    private static final class Blocks {
-        private long[] starts = new long[4];
-        private long[] counts = new long[4];
-        private int size;
-
-        void add(long block, long delta) {
-            int at = Arrays.binarySearch(starts, 0, size, block);
-            if (at >= 0) {
-                counts[at] += delta;
-                if (counts[at] == 0) {
-                    System.arraycopy(starts, at + 1, starts, at, size - at - 1);
-                    System.arraycopy(counts, at + 1, counts, at, size - at - 1);
-                    size--;
-                }
-                return;
-            }
-            int insert = -at - 1; // new blocks come mostly last: rank_stamps grow with time
-            if (size == starts.length) {
-                starts = Arrays.copyOf(starts, size * 2);
-                counts = Arrays.copyOf(counts, size * 2);
-            }
-            System.arraycopy(starts, insert, starts, insert + 1, size - insert);
-            System.arraycopy(counts, insert, counts, insert + 1, size - insert);
-            starts[insert] = block;
-            counts[insert] = delta;
-            size++;
-        }
+    private static int priorityOf(int index) {
+        return Entry.MAX_PRIORITY - index;
     }
 }

@@ -1,9 +1,6 @@
 package io.queueview.store;
 
-import io.queueview.queue.Entry;
 import io.queueview.queue.QueueId;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -65,7 +62,8 @@ public final class QueueViewStore implements StateStore {
     private final Map<QueueId, QueueView> views = new ConcurrentHashMap<>();
     /** Kept apart from the views: a queue that empties keeps its pace. */
     private final Map<QueueId, Dispatches> dispatches = new ConcurrentHashMap<>();
-    private final TextValues texts = new TextValues();
+    /** Replaced, not emptied, when the view is dropped: a query still reading the old queues keeps their texts. */
+    private volatile TextCodes codes = new TextCodes();
     private volatile boolean open;
     /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
     private volatile boolean complete;
@@ -146,8 +144,8 @@ public final class QueueViewStore implements StateStore {
 
     /**
      * One queue's view built from a copy of its stored entries and counters (a standby's, or those of an active task
-     * still being restored): for reads while no active view can answer. Built whole, in queue order, and never
-     * written again; it says nothing of when it was applied.
+     * still being restored): for reads while no active view can answer. Built whole, as the store holds them (the
+     * view orders them), and never written again; it says nothing of when it was applied.
      *
      * @param storedEntries the entries store's values of the queue's key range
      * @param storedCounters the counters store's value of the queue, or null
@@ -155,9 +153,7 @@ public final class QueueViewStore implements StateStore {
     public static QueueViews copyOf(QueueId queue, Iterator<byte[]> storedEntries, byte[] storedCounters) {
         QueueViewStore copy = new QueueViewStore("copy of " + queue);
         copy.open = true;
-        List<QueuedEntry> queued = new ArrayList<>();
-        storedEntries.forEachRemaining(bytes -> queued.add(QueuedEntry.fromBytes(queue, bytes)));
-        copy.putInOrder(queued);
+        storedEntries.forEachRemaining(bytes -> copy.put(QueuedEntry.fromBytes(queue, bytes)));
         Dispatches dispatches = QueueCounters.fromBytes(storedCounters).dispatches();
         if (dispatches != null) {
             copy.putDispatches(queue, dispatches);
@@ -170,18 +166,8 @@ public final class QueueViewStore implements StateStore {
 
     /** Queues the entry in place of the one with its id, if any; returns the one replaced, or null. */
     QueuedEntry put(QueuedEntry queued) {
-        QueueView view = views.computeIfAbsent(queued.entry().queue(), QueueView::new);
-        return view.put(new QueuedEntry(texts.shared(queued.entry(), view.queue()), queued.version()));
-    }
-
-    /**
-     * Puts one queue's entries in queue order, then empties the list: they come from a store by id, and random inserts
-     * into a big queue's tree cost three times as much (cache misses all the way down).
-     */
-    void putInOrder(List<QueuedEntry> queued) {
-        queued.sort(Comparator.comparing(QueuedEntry::entry, Entry.QUEUE_ORDER));
-        queued.forEach(this::put);
-        queued.clear();
+        TextCodes shared = codes;
+        return views.computeIfAbsent(queued.entry().queue(), queue -> new QueueView(queue, shared)).put(queued);
     }
 
     /** Takes an entry out; returns it, or null when it is not queued. */
@@ -212,12 +198,18 @@ public final class QueueViewStore implements StateStore {
         complete = true;
     }
 
+    /** Open and complete without a task around it: for a view filled directly (the benchmark's ViewFill). */
+    void openDetached() {
+        open = true;
+        complete = true;
+    }
+
     void clear() {
         complete = false;
         appliedUntil = NOTHING_APPLIED;
         views.clear();
         dispatches.clear();
-        texts.clear();
+        codes = new TextCodes();
     }
 
     // ---- reads: the stream thread ----
@@ -254,7 +246,7 @@ public final class QueueViewStore implements StateStore {
         }
         QueueView view = views.get(queue);
         // an empty queue when nothing is queued
-        return (view != null ? view : new QueueView(queue)).read(dispatches.get(queue), query);
+        return (view != null ? view : new QueueView(queue, codes)).read(dispatches.get(queue), query);
     }
 
     private void checkOpen() {
