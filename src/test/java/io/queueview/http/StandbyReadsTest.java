@@ -13,7 +13,6 @@ import io.queueview.query.InstanceAddress;
 import io.queueview.query.LocalStores;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueCopy;
-import io.queueview.query.QueuePartition;
 import io.queueview.query.QueuePlacement;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
@@ -22,6 +21,7 @@ import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.RecordedMetrics;
+import io.queueview.testing.StoresOwnedElsewhere;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -171,31 +171,16 @@ class StandbyReadsTest {
      * partition or not, and names the other instances that do.
      */
     private ApiFixture instance(String name, boolean standbyHere, List<InstanceAddress> standbys) throws IOException {
-        LocalStores stores = new LocalStores() {
-            @Override
-            public boolean ready() {
-                return true;
-            }
-
-            @Override
-            public long lag(int partition) {
-                return 0;
-            }
-
-            @Override
-            public QueuePartition partitionOf(QueueId queue) {
-                throw new OwnedElsewhere(deadOwner, "queue " + queue + " is owned by instance " + deadOwner);
-            }
-
+        LocalStores stores = new StoresOwnedElsewhere(() -> deadOwner) {
             @Override
             public QueuePlacement placement(QueueId queue) {
-                return new QueuePlacement(0, false, deadOwner, standbyHere, standbys);
+                return new QueuePlacement(0, false, owner(), standbyHere, standbys);
             }
 
             @Override
             public QueueCopy copyOf(QueueId queue) {
                 if (!standbyHere) {
-                    return LocalStores.super.copyOf(queue);
+                    return super.copyOf(queue);
                 }
                 return driver.standbyCopy(queue, copyLag.get());
             }

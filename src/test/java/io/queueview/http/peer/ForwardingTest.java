@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.queueview.query.InstanceAddress;
 import io.queueview.query.LocalStores;
 import io.queueview.query.OwnedElsewhere;
-import io.queueview.query.QueuePartition;
 import io.queueview.queue.QueueId;
 import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
@@ -20,6 +19,7 @@ import io.queueview.testing.Await;
 import io.queueview.testing.FreePort;
 import io.queueview.testing.ProjectorDriver;
 import io.queueview.testing.RecordedMetrics;
+import io.queueview.testing.StoresOwnedElsewhere;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -245,23 +245,7 @@ class ForwardingTest {
     }
 
     private static LocalStores ownedBy(java.util.function.IntSupplier port) {
-        return new LocalStores() {
-            @Override
-            public boolean ready() {
-                return true;
-            }
-
-            @Override
-            public long lag(int partition) {
-                return 0;
-            }
-
-            @Override
-            public QueuePartition partitionOf(QueueId queue) {
-                InstanceAddress address = new InstanceAddress("127.0.0.1", port.getAsInt());
-                throw new OwnedElsewhere(address, "queue " + queue + " is owned by instance " + address);
-            }
-        };
+        return new StoresOwnedElsewhere(() -> new InstanceAddress("127.0.0.1", port.getAsInt()));
     }
 
     private static JsonNode withoutAnsweredBy(String body) throws IOException {
