@@ -125,6 +125,14 @@ final class BenchReport {
             row(out, "4 instances, kill -9 of one: every queue answered by the others (s)",
                     figures.get("failover_after_kill_s"), "<= 10");
         }
+        if (figures.containsKey("failover_read_gap_p99_ms")) {
+            row(out, "reads of every queue around that kill: calls / failed / from a standby / wrong",
+                    figures.get("failover_reads") + " / " + figures.get("failover_reads_failed") + " / "
+                            + figures.get("failover_reads_stale") + " / " + figures.get("failover_reads_wrong"),
+                    "0 wrong");
+            row(out, "  longest read gap per queue, p50 / p99 (ms)", figures.get("failover_read_gap_p50_ms") + " / "
+                    + figures.get("failover_read_gap_p99_ms"), "p99 <= 1000");
+        }
         if (figures.containsKey("join_calls")) {
             row(out, "a fourth instance joins under load: calls / 503 share / wrong answers", figures.get("join_calls")
                     + " / " + figures.get("join_unavailable_share") + " / " + figures.get("join_wrong"), "0 wrong");

@@ -93,12 +93,18 @@ final class ScaleOut {
                 Thread.sleep(3_000);
                 ServiceInstance victim = answers.owners(all).get(answers.projects().get(0));
                 List<ServiceInstance> survivors = all.stream().filter(instance -> instance != victim).toList();
-                victim.kill();
-                long killed = System.nanoTime();
-                double failover = seconds(killed, () -> answers.answeredEverywhere(survivors));
-                log.printf("scale-out: 4 instances, kill -9 of %s -> every queue answered by the others: %.1f s%n",
-                        victim.name(), failover);
-                figures.put("failover_after_kill_s", failover);
+                try (SteadyLoad reads = readsOfEveryQueue(answers, survivors)) {
+                    Thread.sleep(1_000); // the reads' gaps before the kill: the load's own
+                    victim.kill();
+                    long killed = System.nanoTime();
+                    double failover = seconds(killed, () -> answers.answeredEverywhere(survivors));
+                    Thread.sleep(1_000);
+                    reads.stop();
+                    log.printf("scale-out: 4 instances, kill -9 of %s -> every queue answered by the others: %.1f s%n",
+                            victim.name(), failover);
+                    figures.put("failover_after_kill_s", failover);
+                    readGaps(reads, figures, log);
+                }
             });
         } finally {
             all.forEach(ServiceInstance::stop);
@@ -167,6 +173,33 @@ final class ScaleOut {
         figures.put("forwarded_over_direct", Math.round(100 * forwarded.requestsPerSecond()
                 / direct.requestsPerSecond()) / 100.0);
         figures.put("http_errors", direct.errors() + forwarded.errors());
+    }
+
+    /** Steady list calls of every queue through the survivors: right when the answer holds the queue's whole page. */
+    private static SteadyLoad readsOfEveryQueue(QueueAnswers answers, List<ServiceInstance> survivors) {
+        return SteadyLoad.ofQueues(survivors, (target, random, what) -> {
+            String asked = answers.projects().get(random.nextInt(answers.projects().size()));
+            HttpResponse<String> answer = SteadyLoad.available(target.get(QueueAnswers.list(asked)));
+            what.append(asked).append(": ").append(answer.statusCode());
+            return new SteadyLoad.Judged(asked, answer.statusCode() == 200 && answers.whole(answer.body()),
+                    answer.body().contains("\"stale\":true"));
+        });
+    }
+
+    /** Around a kill: reads that failed, those a standby copy answered, and each queue's longest gap between answers. */
+    private static void readGaps(SteadyLoad reads, Map<String, Object> figures, PrintStream log) {
+        List<Long> gaps = reads.longestGapByQueue().values().stream().map(Duration::toMillis).sorted().toList();
+        long p50 = gaps.get(gaps.size() / 2);
+        long p99 = gaps.get(Math.min(gaps.size() - 1, (int) Math.ceil(gaps.size() * 0.99) - 1));
+        log.printf("scale-out: reads around the kill: %d calls, %d failed, %d from a standby copy, %d wrong; longest "
+                + "gap per queue p50 %d ms, p99 %d ms%n", reads.calls(), reads.unavailable(), reads.stale(),
+                reads.wrong(), p50, p99);
+        figures.put("failover_reads", reads.calls());
+        figures.put("failover_reads_failed", reads.unavailable());
+        figures.put("failover_reads_stale", reads.stale());
+        figures.put("failover_reads_wrong", reads.wrong());
+        figures.put("failover_read_gap_p50_ms", p50);
+        figures.put("failover_read_gap_p99_ms", p99);
     }
 
     private static void join(ServiceInstance.Group group, QueueAnswers answers, List<ServiceInstance> all,
