@@ -10,7 +10,12 @@ const state = {
   project: "", queueType: "PROCESSOR", filters: {}, limit: 20, offset: 0, total: 0,
   selected: new Set(), stream: null, lastEventId: null, lastChangeAt: null, refreshTimer: null, loadedAt: null,
   view: null, connected: false, refreshedAt: 0,
+  explained: new Set(), // entries whose "why here" line is open
+  statsAt: 0, statsOf: "", // when the chart was drawn, and for which queue
+  watch: null, // {project, queueType, id, notified, removal}: the one job the tab watches
 };
+const TITLE = document.title;
+const SVG = "http://www.w3.org/2000/svg";
 
 // ---- the API ----
 
@@ -67,7 +72,7 @@ async function load() {
       : entries.map((entry, i) => ({ ...entry, position: state.offset + i + 1 }));
     render(entries, where);
     showPace(where.find((entry) => entry.dispatch_rate_per_minute !== undefined));
-    await loadTotals();
+    await Promise.all([loadTotals(), loadStats(), checkWatch(), ...[...state.explained].map(explain)]);
     state.loadedAt = Date.now();
     showError(null);
     showFreshness();
@@ -122,13 +127,24 @@ function render(entries, where) {
       ["priority", entry.priority], ["queued since", queuedSince(entry.rank_stamp)],
       ["what", [entry.job_type, entry.output_type, entry.processor_name, entry.data_id].filter(Boolean).join(" · ")],
       ["cluster", [entry.cluster_type, entry.cluster_id].filter(Boolean).join(" ")],
-      ["est. wait", wait(where[i])], ["move", moves],
+      ["est. wait", wait(where[i])], ["move", moves], ["watch", watchToggle(entry)],
     ];
     for (const [label, content] of cells) {
       const cell = element("td", { className: label.replace(/[^a-z]/g, "") });
       cell.dataset.label = label;
       Array.isArray(content) ? cell.append(...content) : cell.append(content);
       row.append(cell);
+    }
+    row.classList.toggle("watched", watching(entry.id));
+    const position = row.querySelector("td.position");
+    if (where[i].position !== undefined) { // a button: asks the position call what stands ahead
+      const why = element("button", { type: "button", className: "why-toggle", textContent: where[i].position });
+      why.title = "what is ahead of this entry";
+      why.addEventListener("click", () => {
+        state.explained.has(entry.id) ? state.explained.delete(entry.id) : state.explained.add(entry.id);
+        explain(entry.id);
+      });
+      position.replaceChildren(why);
     }
     return row;
   });
@@ -164,6 +180,204 @@ function element(tag, properties) {
     if (name === "dataset") Object.assign(node.dataset, value); else node[name] = value;
   }
   return node;
+}
+
+// ---- why here: what stands ahead of an entry, from the position call ----
+
+function ordinal(n) {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return n + (teen ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
+}
+
+/** "40th: 12 with a higher priority, 27 with the same priority ahead, 9 of them for the same cluster". */
+function whyHere(where) {
+  const ahead = where.ahead;
+  if (where.position === 1) return "1st: next to be served";
+  let line = `${ordinal(where.position)}: ${ahead.higher_priority} with a higher priority, `
+    + `${ahead.same_priority} with the same priority ahead`;
+  if (ahead.same_cluster !== undefined) line += `, ${ahead.same_cluster} of them for the same cluster`;
+  return line;
+}
+
+function showWhy(cell, line) {
+  cell.querySelector(".why")?.remove();
+  if (line) cell.append(element("span", { className: "why", textContent: line }));
+}
+
+async function explain(id) {
+  const cell = document.querySelector(`#entries tr[data-id='${id}'] td.position`);
+  if (!cell) { state.explained.delete(id); return; }
+  if (!state.explained.has(id)) { showWhy(cell, null); return; }
+  try {
+    const where = (await api("GET", `${base()}/${id}?queue_type=${state.queueType}`)).payload;
+    showWhy(cell, whyHere(where));
+  } catch (gone) {
+    showWhy(cell, gone instanceof ApiError && gone.status === 404 ? "no longer queued" : String(gone));
+  }
+}
+
+// ---- the chart: depth over 24 h and time in queue, from the stats call, drawn as SVG ----
+
+/** Draws the stats again when the queue shown changed or 30 s after the last time: a refresh follows every change. */
+async function loadStats() {
+  const of = `${state.project}/${state.queueType}`;
+  if (state.statsOf === of && Date.now() - state.statsAt < 30000) return;
+  state.statsOf = of;
+  state.statsAt = Date.now();
+  try {
+    const stats = (await api("GET", `${base()}/stats?queue_type=${state.queueType}`)).payload;
+    drawDepth(stats.depth);
+    drawWaits(stats.last_hour, stats.last_24h);
+    $("stats").hidden = false;
+  } catch (error) { // the chart is an extra: the queue stays shown
+    $("stats").hidden = true;
+  }
+}
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const PLOT = { left: 44, right: 590, top: 12, bottom: 132 };
+
+function drawDepth(depth) {
+  const chart = $("depth-chart");
+  if (!depth || depth.points.length === 0) {
+    chart.replaceChildren(svg("text", { x: 300, y: 80, "text-anchor": "middle", class: "empty" }, "no history yet"));
+    return;
+  }
+  const points = depth.points;
+  const max = Math.max(1, ...points);
+  const x = (i) => points.length === 1 ? (PLOT.left + PLOT.right) / 2
+    : PLOT.left + (PLOT.right - PLOT.left) * i / (points.length - 1);
+  const y = (d) => PLOT.bottom - (PLOT.bottom - PLOT.top) * d / max;
+  const from = new Date(depth.from);
+  const to = new Date(from.getTime() + (points.length - 1) * depth.step_seconds * 1000);
+  const time = (at) => at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  chart.replaceChildren(
+    svg("line", { class: "grid grid-max", x1: PLOT.left, x2: PLOT.right, y1: y(max), y2: y(max) }),
+    svg("line", { class: "grid grid-zero", x1: PLOT.left, x2: PLOT.right, y1: y(0), y2: y(0) }),
+    svg("text", { class: "y-max", x: PLOT.left - 6, y: y(max) + 4, "text-anchor": "end" }, String(max)),
+    svg("text", { class: "y-zero", x: PLOT.left - 6, y: y(0) + 4, "text-anchor": "end" }, "0"),
+    svg("text", { class: "x-from", x: PLOT.left, y: PLOT.bottom + 18 }, time(from)),
+    svg("text", { class: "x-to", x: PLOT.right, y: PLOT.bottom + 18, "text-anchor": "end" }, time(to)),
+    svg("polyline", { class: "depth", points: points.map((d, i) => `${x(i).toFixed(2)},${y(d).toFixed(2)}`).join(" ") }),
+  );
+  $("depth-caption").textContent = `Depth, a minute at a time, ${time(from)}–${time(to)} (now ${points[points.length - 1]})`;
+}
+
+function seconds(value) {
+  if (value < 120) return `${value.toFixed(value < 10 ? 1 : 0)} s`;
+  if (value < 7200) return `${(value / 60).toFixed(1)} min`;
+  return `${(value / 3600).toFixed(1)} h`;
+}
+
+/** Bars of p50, p90 and p99 for the last hour and the last 24 h, one scale for all six. */
+function drawWaits(hour, day) {
+  const windows = [["1 h", hour], ["24 h", day]];
+  const figures = windows.flatMap(([, w]) => w.time_in_queue_seconds ? Object.values(w.time_in_queue_seconds) : []);
+  const max = Math.max(...figures, 0);
+  const nodes = [];
+  let row = 0;
+  for (const [name, window] of windows) {
+    const label = `${name}: ${window.dispatched} dispatched`;
+    nodes.push(svg("text", { class: "window", x: 0, y: 14 + row * 20 }, label));
+    row++;
+    for (const p of ["p50", "p90", "p99"]) {
+      const value = window.time_in_queue_seconds?.[p];
+      const y = row * 20;
+      nodes.push(svg("text", { class: "p-name", x: 40, y: y + 14, "text-anchor": "end" }, p));
+      if (value !== undefined) {
+        const width = max > 0 ? (PLOT.right - 50 - 90) * value / max : 0;
+        nodes.push(svg("rect", { class: `bar ${p}`, "data-window": name, "data-p": p, x: 50, y: y + 3, width: width.toFixed(2), height: 14 }));
+        nodes.push(svg("text", { class: "p-value", "data-window": name, "data-p": p, x: 56 + width, y: y + 14 }, seconds(value)));
+      } else {
+        nodes.push(svg("text", { class: "p-value", "data-window": name, "data-p": p, x: 56, y: y + 14 }, "no dispatch timed"));
+      }
+      row++;
+    }
+  }
+  $("waits-chart").setAttribute("viewBox", `0 0 600 ${row * 20 + 4}`);
+  $("waits-chart").replaceChildren(...nodes);
+}
+
+// ---- watch this job: its position at each refresh, a notice in the tab when it reaches the top N ----
+
+function watching(id) {
+  const watch = state.watch;
+  return watch !== null && watch.id === id && watch.project === state.project && watch.queueType === state.queueType;
+}
+
+function watchToggle(entry) {
+  const button = element("button", { type: "button", className: "watch-toggle", textContent: watching(entry.id) ? "★" : "☆" });
+  button.title = watching(entry.id) ? "stop watching this job" : "watch this job";
+  button.setAttribute("aria-pressed", String(watching(entry.id)));
+  button.addEventListener("click", () => {
+    state.watch = watching(entry.id) ? null
+      : { project: state.project, queueType: state.queueType, id: entry.id, job: entry.job_id, notified: false, removal: null };
+    document.title = TITLE;
+    notice(null);
+    document.querySelectorAll("#entries tr").forEach((row) => {
+      const on = watching(Number(row.dataset.id));
+      row.classList.toggle("watched", on);
+      const toggle = row.querySelector(".watch-toggle");
+      toggle.textContent = on ? "★" : "☆";
+      toggle.title = on ? "stop watching this job" : "watch this job";
+      toggle.setAttribute("aria-pressed", String(on));
+    });
+    checkWatch();
+  });
+  return button;
+}
+
+const topN = () => Math.max(1, Number($("watch-top").value) || 10);
+
+/** Asks where the watched job stands; tells the tab once when it comes into the top N, and when it left the queue. */
+async function checkWatch() {
+  const watch = state.watch;
+  if (!watch) { $("watch-status").textContent = "Watch a job with its ☆ to be told here when it reaches the top."; return; }
+  const name = `job ${watch.job} (entry ${watch.id}, ${watch.queueType})`;
+  let where;
+  try {
+    const path = `/v1.0/${encodeURIComponent(watch.project)}/data/queuing-jobs/${watch.id}?queue_type=${watch.queueType}`;
+    where = (await api("GET", path)).payload;
+  } catch (error) {
+    if (state.watch !== watch) return;
+    if (error instanceof ApiError && error.status === 404) {
+      const why = watch.removal ? ` (${watch.removal.toLowerCase()})` : "";
+      tell(`${name} left the queue${why}`, "left the queue");
+      $("watch-status").textContent = `Watched: ${name}, no longer queued${why}.`;
+      state.watch = null;
+    } else {
+      $("watch-status").textContent = `Watching ${name}: ${error}`;
+    }
+    return;
+  }
+  if (state.watch !== watch) return;
+  $("watch-status").textContent = `Watching ${name}: ${whyHere(where)}.`;
+  const n = topN();
+  if (where.position <= n && !watch.notified) {
+    watch.notified = true;
+    tell(`${name} is ${ordinal(where.position)}: in the top ${n}`, `#${where.position}`);
+  } else if (where.position > n) {
+    watch.notified = false; // moved back: tell again when it comes in again
+  }
+}
+
+/** The tab's title and the in-page notice; a desktop notification only where the user has allowed them. */
+function tell(message, short) {
+  document.title = `(${short}) ${TITLE}`;
+  notice(message);
+  if ("Notification" in window && Notification.permission === "granted") new Notification("queueview", { body: message });
+}
+
+function notice(message) {
+  const box = $("watch-notice");
+  box.hidden = !message;
+  box.textContent = message || "";
 }
 
 // ---- changing the queue ----
@@ -238,6 +452,10 @@ function received(block) {
   }
   if (id) state.lastEventId = id;
   if (name === "change") {
+    try {
+      const change = JSON.parse(data);
+      if (change.change === "REMOVE" && watching(change.id)) state.watch.removal = change.reason || null;
+    } catch (notJson) { /* the refresh below tells all the same */ }
     state.lastChangeAt = Date.now();
     refreshSoon();
   } else if (name === "reload") { // missed more than the server keeps: start over
@@ -283,6 +501,7 @@ function show() {
   sessionStorage.setItem(TOKEN_KEY, state.token);
   state.offset = 0;
   state.selected.clear();
+  state.explained.clear();
   state.lastEventId = null;
   readFilters();
   load().then(follow);
@@ -309,4 +528,6 @@ $("select-all").addEventListener("change", (event) => {
   });
   selection();
 });
+$("watch-top").addEventListener("change", () => { if (state.watch) { state.watch.notified = false; checkWatch(); } });
 setInterval(showFreshness, 1000);
+setInterval(() => { if (state.watch) checkWatch(); }, 10000); // a watched job of another queue than the one shown

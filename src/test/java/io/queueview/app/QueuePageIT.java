@@ -1,5 +1,6 @@
 package io.queueview.app;
 
+import static io.queueview.testing.EventJson.dequeued;
 import static io.queueview.testing.EventJson.enqueued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,14 +14,19 @@ import io.queueview.testing.Browser;
 import io.queueview.testing.EventJson;
 import io.queueview.testing.HttpClientForTests;
 import io.queueview.testing.SharedBroker;
+import io.queueview.testing.SimulatedScheduler;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +82,8 @@ class QueuePageIT {
     void fillTheQueue() {
         List<EventJson> events = new ArrayList<>();
         for (int id = 1; id <= 8; id++) {
-            events.add(enqueued(project, "PROCESSOR", id).with("priority", id % 3).with("processor_name", "op-" + id));
+            events.add(enqueued(project, "PROCESSOR", id).with("priority", id % 3).with("processor_name", "op-" + id)
+                    .with("cluster_type", "CCE").with("cluster_id", "cce-" + id % 2));
         }
         produce(events);
         HttpClientForTests http = new HttpClientForTests(app.httpPort());
@@ -157,6 +164,143 @@ class QueuePageIT {
                 + "fetch(link.href).then(answer => done(answer.status + ' ' + answer.headers.get('Content-Type')),"
                 + " e => done(String(e)));");
         assertEquals("200 image/svg+xml", icon);
+    }
+
+    @Test
+    void theChartDrawsTheDepthAndTimesInQueueOfAReplayedHistory() throws IOException {
+        // a known history, 20 minutes old: 12 queued in one minute, then one dispatched a minute, waiting 1-10 min
+        String queue = project + "-stats";
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(20));
+        List<SimulatedScheduler.Timed> history = new ArrayList<>();
+        for (long id = 1; id <= 12; id++) {
+            history.add(new SimulatedScheduler.Timed(start, enqueued(queue, "PROCESSOR", id)));
+        }
+        for (long id = 1; id <= 10; id++) {
+            history.add(new SimulatedScheduler.Timed(start.plus(Duration.ofMinutes(id)),
+                    dequeued(queue, "PROCESSOR", id).with("reason", "DISPATCHED")));
+        }
+        SharedBroker.produce(settings.topics().events(), queue, history);
+        HttpClientForTests http = new HttpClientForTests(app.httpPort());
+        String statsPath = "/v1.0/" + queue + "/data/queuing-jobs/stats?queue_type=PROCESSOR";
+        Await.until(WAIT, "the history is counted", () -> stats(http, statsPath).at("/last_24h/dispatched").asLong() == 10);
+        JsonNode stats = stats(http, statsPath);
+
+        // the stats call's figures are the history's (a percentile is its bucket's upper bound: at most 9 % above)
+        JsonNode points = stats.at("/depth/points");
+        assertEquals(start.toString(), stats.at("/depth/from").asText());
+        for (int minute = 0; minute < points.size(); minute++) {
+            assertEquals(Math.max(2, 12 - minute), points.get(minute).asLong(), "depth at minute " + minute);
+        }
+        for (String window : List.of("last_hour", "last_24h")) {
+            JsonNode times = stats.get(window).get("time_in_queue_seconds");
+            assertBetween(300, 300 * 1.09, times.get("p50").asDouble()); // the 5th of 10 waits
+            assertBetween(540, 540 * 1.09, times.get("p90").asDouble());
+            assertBetween(600, 600 * 1.09, times.get("p99").asDouble());
+        }
+
+        ChromeDriver page = openQueue(app.demoToken(), queue, 1280);
+        new WebDriverWait(page, WAIT).until(driver -> driver.findElement(By.id("stats")).isDisplayed());
+        // depth: one point a minute, each at its height on the chart's own scale (0 to the highest, 12)
+        WebElement chart = page.findElement(By.id("depth-chart"));
+        assertEquals("12", chart.findElement(By.cssSelector("text.y-max")).getText());
+        assertEquals("0", chart.findElement(By.cssSelector("text.y-zero")).getText());
+        double top = Double.parseDouble(chart.findElement(By.cssSelector("line.grid-max")).getAttribute("y1"));
+        double zero = Double.parseDouble(chart.findElement(By.cssSelector("line.grid-zero")).getAttribute("y1"));
+        String[] drawn = chart.findElement(By.cssSelector("polyline.depth")).getAttribute("points").split(" ");
+        assertEquals(points.size(), drawn.length, "one point a minute");
+        double lastX = Double.NEGATIVE_INFINITY;
+        for (int minute = 0; minute < drawn.length; minute++) {
+            double x = Double.parseDouble(drawn[minute].split(",")[0]);
+            double y = Double.parseDouble(drawn[minute].split(",")[1]);
+            assertTrue(x > lastX, "minutes left to right");
+            lastX = x;
+            assertEquals(zero - (zero - top) * points.get(minute).asLong() / 12.0, y, 0.01, "depth at minute " + minute);
+        }
+        // time in queue: a bar and a label per percentile and window, the bars on one scale
+        WebElement waits = page.findElement(By.id("waits-chart"));
+        double longest = stats.at("/last_24h/time_in_queue_seconds/p99").asDouble();
+        double longestWidth = Double.parseDouble(waits.findElement(By.cssSelector("rect[data-window='24 h'][data-p='p99']"))
+                .getAttribute("width"));
+        for (String[] window : new String[][] {{"1 h", "last_hour"}, {"24 h", "last_24h"}}) {
+            assertTrue(waits.getText().contains(window[0] + ": 10 dispatched"), waits.getText());
+            for (String p : List.of("p50", "p90", "p99")) {
+                double figure = stats.get(window[1]).get("time_in_queue_seconds").get(p).asDouble();
+                String at = "[data-window='" + window[0] + "'][data-p='" + p + "']";
+                assertEquals(String.format(Locale.ROOT, "%.1f min", figure / 60),
+                        waits.findElement(By.cssSelector("text.p-value" + at)).getText(), window[0] + " " + p);
+                double width = Double.parseDouble(waits.findElement(By.cssSelector("rect.bar" + at)).getAttribute("width"));
+                assertEquals(longestWidth * figure / longest, width, 0.02, window[0] + " " + p + " bar");
+            }
+        }
+    }
+
+    @Test
+    void theWhyHereLineOfAnEntrySaysWhatThePositionCallAnswers() throws IOException {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        List<Long> ids = ids(page);
+        long last = ids.get(ids.size() - 1);
+        page.findElement(By.cssSelector("#entries tr[data-id='" + last + "'] td.position button.why-toggle")).click();
+        JsonNode where = JSON.readTree(new HttpClientForTests(app.httpPort()).get("/v1.0/" + project
+                + "/data/queuing-jobs/" + last + "?queue_type=PROCESSOR", app.demoToken()).body()).get("payload");
+        JsonNode ahead = where.get("ahead");
+        assertEquals(8, where.get("position").asLong());
+        String expected = "8th: " + ahead.get("higher_priority").asLong() + " with a higher priority, "
+                + ahead.get("same_priority").asLong() + " with the same priority ahead, "
+                + ahead.get("same_cluster").asLong() + " of them for the same cluster";
+        // 1-8 at priorities id % 3 and clusters cce-(id % 2): the last, 6 (priority 0, cce-0), has 2, 5, 8, 1, 4 and 7
+        // of a higher priority ahead, 3 (also 0, older) of the same, and 2, 8 and 4 (of those 7) of its cluster
+        assertEquals("8th: 6 with a higher priority, 1 with the same priority ahead, 3 of them for the same cluster",
+                expected);
+        By why = By.cssSelector("#entries tr[data-id='" + last + "'] td.position .why");
+        new WebDriverWait(page, WAIT).until(driver -> !driver.findElements(why).isEmpty());
+        assertEquals(expected, page.findElement(why).getText());
+    }
+
+    @Test
+    void aWatchedJobIsHighlightedAndTheTabIsToldWhenItReachesTheTopNAndWhenItLeaves() throws IOException {
+        ChromeDriver page = openQueue(app.demoToken(), project, 1280);
+        WebElement topN = page.findElement(By.id("watch-top"));
+        topN.clear();
+        topN.sendKeys("3");
+        List<Long> ids = ids(page);
+        long last = ids.get(ids.size() - 1);
+        By row = By.cssSelector("#entries tr[data-id='" + last + "']");
+        page.findElement(row).findElement(By.cssSelector("button.watch-toggle")).click();
+        new WebDriverWait(page, WAIT).until(driver -> driver.findElement(By.id("watch-status")).getText()
+                .contains("8th"));
+        assertTrue(page.findElement(row).getAttribute("class").contains("watched"), "the watched row is highlighted");
+        assertEquals(1, page.findElements(By.cssSelector("#entries tr.watched")).size(), "only that row");
+        WebElement notice = page.findElement(By.id("watch-notice"));
+        assertTrue(!notice.isDisplayed(), "nothing to tell at 8th");
+        assertEquals("queueview — job queues", page.getTitle());
+
+        // the API's move call takes it to the top: the page tells the tab, and the row stays highlighted
+        HttpClientForTests http = new HttpClientForTests(app.httpPort());
+        assertEquals(200, http.send("PUT", "/v1.0/" + project + "/data/queuing-jobs/" + last, app.demoToken(),
+                "application/json", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}").statusCode());
+        new WebDriverWait(page, WAIT).until(driver -> notice.isDisplayed());
+        assertEquals("job " + last + " (entry " + last + ", PROCESSOR) is 1st: in the top 3", notice.getText());
+        assertEquals("(#1) queueview — job queues", page.getTitle());
+        new WebDriverWait(page, WAIT).until(driver -> ids(page).get(0) == last);
+        assertTrue(page.findElement(row).getAttribute("class").contains("watched"), "still highlighted");
+
+        // dispatched: the page says it left the queue, and why
+        produce(List.of(dequeued(project, "PROCESSOR", last).with("reason", "DISPATCHED")));
+        new WebDriverWait(page, WAIT).until(driver -> notice.getText().contains("left the queue"));
+        assertEquals("job " + last + " (entry " + last + ", PROCESSOR) left the queue (dispatched)", notice.getText());
+        assertEquals("(left the queue) queueview — job queues", page.getTitle());
+    }
+
+    private static JsonNode stats(HttpClientForTests http, String path) {
+        try {
+            return JSON.readTree(http.get(path, app.demoToken()).body()).path("payload");
+        } catch (IOException notJson) {
+            throw new UncheckedIOException(notJson);
+        }
+    }
+
+    private static void assertBetween(double low, double high, double actual) {
+        assertTrue(actual >= low && actual <= high, actual + " not in [" + low + ", " + high + "]");
     }
 
     @Test
