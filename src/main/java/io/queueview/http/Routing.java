@@ -54,8 +54,9 @@ final class Routing {
                 return;
             }
             switch (route(ctx, queue)) {
-                case ACTIVE_HERE -> handler.answer(ctx, ReadFrom.ACTIVE);
-                case COPY_HERE -> handler.answer(ctx, orCopy);
+                // the owner here: a copy answers only while its view is not rebuilt after taking over from a dead
+                // owner (the copy built meanwhile; see LocalStores.copyOf)
+                case ACTIVE_HERE, COPY_HERE -> handler.answer(ctx, orCopy);
                 case FORWARDED -> { }
             }
         };

@@ -41,8 +41,8 @@ public interface LocalStores {
     }
 
     /**
-     * The queue as a copy of its partition's stores held here — a standby, or an active task not yet rebuilt —
-     * holds it: for reads while no active view can answer. None by default.
+     * The queue as a copy of its partition's stores held here holds it — a standby's, or the last one built while the
+     * partition moves here — for reads while the owner cannot answer. None by default.
      *
      * @throws QueueUnavailable when this instance holds no copy of the queue's partition
      */

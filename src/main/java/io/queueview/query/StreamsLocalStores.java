@@ -56,6 +56,12 @@ public final class StreamsLocalStores implements LocalStores {
      * can answer (seconds, around an instance's death), and answers say they are stale.
      */
     private static final long COPY_REFRESH_NANOS = 1_000_000_000L;
+    /**
+     * How long the last copy built of a queue may answer while its partition moves (its standby becoming the active
+     * task here, whose view is not rebuilt yet): nothing is applied to the partition meanwhile, so the copy stays as
+     * fresh as when it was built.
+     */
+    private static final long COPY_WHILE_MOVING_NANOS = 30_000_000_000L;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -80,7 +86,7 @@ public final class StreamsLocalStores implements LocalStores {
     private record CopyLags(Map<Integer, Long> byPartition, long readAtNanos) {
     }
 
-    private record BuiltCopy(QueueViews views, long builtAtNanos) {
+    private record BuiltCopy(QueueViews views, long lag, long builtAtNanos) {
     }
 
     /**
@@ -104,7 +110,6 @@ public final class StreamsLocalStores implements LocalStores {
         ownedElsewhere.clear();
         lastKnownPlacements.putAll(placements);
         placements.clear();
-        copies.clear();
     }
 
     @Override
@@ -174,6 +179,9 @@ public final class StreamsLocalStores implements LocalStores {
         if (streams.state() == KafkaStreams.State.RUNNING) {
             placements.put(partition, placement);
             lastKnownPlacements.put(partition, placement);
+            if (activeHere) { // its view answers now: copies built while it moved here are done with
+                copies.keySet().removeIf(copied -> partitionOf(QueueKeys.queue(copied)) == partition);
+            }
         }
         return placement;
     }
@@ -183,30 +191,37 @@ public final class StreamsLocalStores implements LocalStores {
     }
 
     /**
-     * Built from the partition's entries and counters stores here (read with stale stores allowed: a standby's, or an
-     * active task's being restored), at most once a second per queue.
+     * Built from the partition's entries and counters stores of a standby here (read with stale stores allowed), at
+     * most once a second per queue. Never from the stores of an active task here: one being restored may have been
+     * assigned with nothing in them, and its lag in records does not tell. While the partition moves (its standby
+     * here becoming the active task, the view not rebuilt yet), the last copy built answers, up to 30 s old.
      */
     @Override
     public QueueCopy copyOf(QueueId queue) {
         byte[] key = QueueKeys.queue(queue);
         int partition = partitionOf(key);
-        Long lag = copyLags().get(partition);
-        if (lag == null) {
-            throw new QueueUnavailable("no copy of the stores of queue " + queue + " is held here; retry shortly");
-        }
         long now = time.nanoTime();
         BuiltCopy built = copies.get(queue);
-        if (built == null || now - built.builtAtNanos() > COPY_REFRESH_NANOS) {
-            try {
-                built = new BuiltCopy(buildCopy(queue, partition, key), now);
-            } catch (InvalidStateStoreException e) {
-                throw new QueueUnavailable("the copy of the stores of queue " + queue + " here is not readable now ("
-                        + e.getMessage() + "); retry shortly");
-            }
-            copies.values().removeIf(old -> now - old.builtAtNanos() > COPY_REFRESH_NANOS);
-            copies.put(queue, built);
+        if (built != null && now - built.builtAtNanos() <= COPY_REFRESH_NANOS) {
+            return new QueueCopy(built.views(), built.lag());
         }
-        return new QueueCopy(built.views(), lag);
+        Long lag = copyLags().get(partition);
+        String why = "no standby copy of the stores of queue " + queue + " is held here";
+        if (lag != null && !activeInputLags().containsKey(partition)) {
+            try {
+                BuiltCopy fresh = new BuiltCopy(buildCopy(queue, partition, key), lag, now);
+                copies.values().removeIf(old -> now - old.builtAtNanos() > COPY_WHILE_MOVING_NANOS);
+                copies.put(queue, fresh);
+                return new QueueCopy(fresh.views(), fresh.lag());
+            } catch (InvalidStateStoreException moving) {
+                why = "the standby copy of the stores of queue " + queue + " here is not readable now ("
+                        + moving.getMessage() + ")";
+            }
+        }
+        if (built != null && now - built.builtAtNanos() <= COPY_WHILE_MOVING_NANOS) {
+            return new QueueCopy(built.views(), built.lag());
+        }
+        throw new QueueUnavailable(why + "; retry shortly");
     }
 
     private QueueViews buildCopy(QueueId queue, int partition, byte[] key) {
