@@ -155,6 +155,8 @@ public final class Application implements AutoCloseable {
             stores.stateChanged();
             LOG.info("view state {} -> {}", before, now);
         });
+        // a standby must be seen caught up before its owner dies to answer for it then
+        housekeeping.scheduleWithFixedDelay(stores::sampleCopies, 1, 1, TimeUnit.SECONDS);
         Map<String, Object> writer = settings.kafka().client(bootstrapServers);
         writer.put(ProducerConfig.ACKS_CONFIG, "all");
         writer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

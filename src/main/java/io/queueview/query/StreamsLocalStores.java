@@ -77,6 +77,11 @@ public final class StreamsLocalStores implements LocalStores {
     private final Map<QueueId, BuiltCopy> copies = new ConcurrentHashMap<>();
     /** Changelog records not yet restored, per partition whose stores are here (active or standby); null before. */
     private volatile CopyLags copyLags;
+    /**
+     * Partitions whose stores here have been seen caught up (within 1 % of the changelog's end) since they came here:
+     * only those make copies. A standby assigned moments ago may hold nothing yet, and its lag in records cannot tell.
+     */
+    private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
     /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
     private volatile InputLags inputLags;
 
@@ -191,9 +196,10 @@ public final class StreamsLocalStores implements LocalStores {
     }
 
     /**
-     * Built from the partition's entries and counters stores of a standby here (read with stale stores allowed), at
-     * most once a second per queue. Never from the stores of an active task here: one being restored may have been
-     * assigned with nothing in them, and its lag in records does not tell. While the partition moves (its standby
+     * Built from the partition's entries and counters stores of a standby here (read with stale stores allowed) that
+     * has been seen caught up, at most once a second per queue. Never from the stores of an active task here, nor of a
+     * standby never seen caught up: either may have been assigned with nothing in them, and a lag in records does not
+     * tell. While the partition moves (its standby
      * here becoming the active task, the view not rebuilt yet), the last copy built answers, up to 30 s old.
      */
     @Override
@@ -207,7 +213,7 @@ public final class StreamsLocalStores implements LocalStores {
         }
         Long lag = copyLags().get(partition);
         String why = "no standby copy of the stores of queue " + queue + " is held here";
-        if (lag != null && !activeInputLags().containsKey(partition)) {
+        if (lag != null && caughtUp.contains(partition) && !activeInputLags().containsKey(partition)) {
             try {
                 BuiltCopy fresh = new BuiltCopy(buildCopy(queue, partition, key), lag, now);
                 copies.values().removeIf(old -> now - old.builtAtNanos() > COPY_WHILE_MOVING_NANOS);
@@ -262,10 +268,28 @@ public final class StreamsLocalStores implements LocalStores {
         Map<Integer, Long> lags = new TreeMap<>();
         Map<Integer, LagInfo> entries = streams.allLocalStorePartitionLags().get(QueueStores.ENTRIES);
         if (entries != null) {
-            entries.forEach((partition, lag) -> lags.put(partition, lag.offsetLag()));
+            entries.forEach((partition, lag) -> {
+                lags.put(partition, lag.offsetLag());
+                // within 1 % of the changelog's end (or at it): a store restored from nothing is not, whatever the
+                // changelog's length; a warm standby is, busy or idle
+                if (lag.offsetLag() == 0 || lag.offsetLag() * 100 <= lag.endOffsetPosition()) {
+                    caughtUp.add(partition);
+                }
+            });
         }
+        caughtUp.retainAll(lags.keySet()); // gone from here: a copy that comes back starts anew
         copyLags = new CopyLags(lags, now);
         return lags;
+    }
+
+    /**
+     * Looks at the copies here: call every second or so, so that a standby is known caught up before its owner dies
+     * (reads ask only then).
+     */
+    public void sampleCopies() {
+        if (streams.state().isRunningOrRebalancing()) {
+            copyLags();
+        }
     }
 
     private static OwnedElsewhere elsewhere(QueueId queue, InstanceAddress owner) {
