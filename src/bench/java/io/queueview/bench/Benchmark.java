@@ -15,6 +15,7 @@ import io.queueview.testing.Folders;
 import io.queueview.testing.SingleProcessCrashes;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -325,7 +327,7 @@ public final class Benchmark {
         log.printf("scale: ready after a %s%n", what);
         try (RebuildLog rebuilds = RebuildLog.attach()) {
             double seconds = readySeconds(settings);
-            Map<String, Long> threadMillis = new java.util.TreeMap<>();
+            Map<String, Long> threadMillis = new TreeMap<>();
             long entries = 0;
             List<Map<String, Object>> tasks = new ArrayList<>();
             for (RebuildLog.TaskRebuild task : rebuilds.rebuilds()) {
@@ -353,7 +355,7 @@ public final class Benchmark {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private Settings settings(String bootstrap, String events) {
