@@ -68,6 +68,38 @@ final class BenchReport {
         return out.toString();
     }
 
+    /** The scale section: bootstrap against the Streams floor, heap, restart and restore, each per million too. */
+    @SuppressWarnings("unchecked")
+    static String scale(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder();
+        Map<String, Object> machine = (Map<String, Object>) figures.get("machine");
+        Map<String, Object> scale = (Map<String, Object>) figures.get("scale");
+        Map<String, Object> perMillion = (Map<String, Object>) scale.get("per_million");
+        Map<String, Object> restart = (Map<String, Object>) scale.get("restart");
+        Map<String, Object> restore = (Map<String, Object>) scale.get("restore");
+        out.append(String.format("Machine: %s, %s cores, Java %s, -Xmx %s MiB; %,d entries%n%n", machine.get("cpu"),
+                machine.get("cores"), machine.get("java"), machine.get("max_heap_mib"), figures.get("entries")));
+        out.append("| scale | at this size | per million entries |\n|---|---:|---:|\n");
+        out.append(String.format("| Streams floor (events/s; s per million) | %s | %s |%n", scale.get("streams_floor_per_s"),
+                perMillion.get("streams_floor_s")));
+        out.append(String.format("| queueview bootstrap, start to every entry queryable (events/s; s per million) | %s | %s |%n",
+                scale.get("queueview_per_s"), perMillion.get("bootstrap_s")));
+        out.append(String.format("| queueview / Streams floor | %s | |%n", scale.get("queueview_over_streams_floor")));
+        out.append(String.format("| heap held by queueview after a full GC (MiB; bytes per entry) | %s | %s (%s B/entry) |%n",
+                scale.get("heap_mib"), perMillion.get("heap_mib"), scale.get("heap_bytes_per_entry")));
+        out.append(String.format("| ready after a clean restart (s) | %s | %s |%n", restart.get("ready_s"),
+                perMillion.get("restart_ready_s")));
+        out.append(String.format("| of which the view's rebuild, busiest stream thread (ms; s per million) | %s | %s |%n",
+                restart.get("rebuild_longest_thread_ms"), perMillion.get("restart_rebuild_thread_s")));
+        out.append(String.format("| ready after deleting the local state: restore from the changelogs (s) | %s | %s |%n",
+                restore.get("ready_s"), perMillion.get("restore_ready_s")));
+        out.append(String.format("| of which the view's rebuild, busiest stream thread (ms; s per million) | %s | %s |%n",
+                restore.get("rebuild_longest_thread_ms"), perMillion.get("restore_rebuild_thread_s")));
+        out.append(String.format("| peak RSS of the benchmark JVM: broker, queueview, clients (MiB) | %s | |%n",
+                scale.get("peak_rss_mib")));
+        return out.toString();
+    }
+
     /** The freshness section: steady rates, produce to visible, and queueview's CPU. */
     @SuppressWarnings("unchecked")
     static String freshness(Map<String, Object> figures) {

@@ -15,6 +15,7 @@ import io.queueview.testing.Folders;
 import io.queueview.testing.SingleProcessCrashes;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -90,6 +92,7 @@ public final class Benchmark {
     private static void runAsAsked(String[] args) throws Exception {
         Path work = Files.createTempDirectory("queueview-bench");
         Options options = Options.full(work);
+        boolean scale = false;
         // --small; for experiments: --entries=N, --ingest-only (ingest and a restart), --scale-out-only,
         // --forwarding-only (the scale-out section's throughput through the owner and a forwarder), --streams-only,
         // --crash-only[=N] (kill -9 of the single process with its embedded broker, N times: 20), --https-only,
@@ -99,6 +102,11 @@ public final class Benchmark {
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
+            } else if (arg.startsWith("--scale")) { // --scale[=N]: N events (10M), ingest, heap, restarts; no queries
+                int entries = arg.contains("=") ? Integer.parseInt(arg.substring(arg.indexOf('=') + 1)) : 10_000_000;
+                options = new Options(entries, options.partitions(), options.calls(), options.httpDuration(), work,
+                        Path.of("target", "benchmark-scale.json"), true, false);
+                scale = true;
             } else if (arg.startsWith("--entries=")) {
                 options = new Options(Integer.parseInt(arg.substring(10)), options.partitions(), options.calls(),
                         options.httpDuration(), work, options.jsonOut(), options.ingestOnly(), options.scaleOut());
@@ -172,14 +180,14 @@ public final class Benchmark {
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; use --small, --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
+                        + "; use --small, --scale[=N], --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
                         + " --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed],"
                         + " --peer-client-only");
             }
         }
         Benchmark benchmark = new Benchmark(options, System.err);
         try {
-            System.out.println(benchmark.run());
+            System.out.println(scale ? benchmark.scale() : benchmark.run());
         } finally {
             Object scaleOut = benchmark.figures.get("scale_out");
             boolean kept = scaleOut instanceof Map<?, ?> section && section.containsKey("not_measured");
@@ -252,6 +260,102 @@ public final class Benchmark {
         json.writeValue(options.jsonOut().toFile(), figures);
         log.println("figures written to " + options.jsonOut());
         return BenchReport.markdown(figures);
+    }
+
+    /**
+     * The scale run: the events produced once; the Streams floor and queueview's bootstrap on them; the heap
+     * queueview holds once every entry is queryable (after a full collection, against before it started); ready
+     * after a clean restart and after deleting the local state, with each task's rebuild of the view.
+     */
+    String scale() throws Exception {
+        figures.put("machine", machine());
+        figures.put("entries", options.entries());
+        Map<String, Object> section = new LinkedHashMap<>();
+        figures.put("scale", section);
+        try (EmbeddedKafka broker = EmbeddedKafka.start(options.workDir().resolve("kafka"), 0)) {
+            String events = "bench-events";
+            produce(broker.bootstrapServers(), events);
+            Settings settings = settings(broker.bootstrapServers(), events);
+            long heapBefore = usedAfterCollection();
+            double ingest;
+            long heapWith;
+            log.printf("scale: queueview's bootstrap of %,d events%n", options.entries());
+            try (Application app = Application.start(settings)) {
+                ingest = ingestRate(app);
+                heapWith = usedAfterCollection();
+            }
+            long heap = heapWith - heapBefore;
+            log.printf("scale: heap held by queueview with every entry queryable: %,d MiB (%,d bytes per entry)%n",
+                    heap >> 20, heap / options.entries());
+            log.printf("scale: the Streams floor on the same events%n");
+            double floor = StreamsLimit.eventsPerSecond(settings, broker.bootstrapServers(),
+                    options.workDir().resolve("streams-limit"), options.entries());
+            log.printf("Streams floor (parse, repartition, one logged write): %,.0f events/s%n", floor);
+            Folders.delete(options.workDir().resolve("streams-limit"));
+            section.put("streams_floor_per_s", round(floor));
+            section.put("queueview_per_s", round(ingest));
+            section.put("queueview_over_streams_floor", round2(ingest / floor));
+            section.put("heap_mib", heap >> 20);
+            section.put("heap_bytes_per_entry", heap / options.entries());
+            section.put("restart", restart(settings, "clean restart"));
+            Folders.delete(settings.dataDir().resolve("streams"));
+            section.put("restore", restart(settings, "local state deleted, restore from the changelogs"));
+        }
+        section.put("peak_rss_mib", ServiceProcess.peakRssMib(ProcessHandle.current().pid()));
+        double millions = options.entries() / 1e6;
+        Map<String, Object> perMillion = new LinkedHashMap<>();
+        perMillion.put("heap_mib", round2(((Number) section.get("heap_mib")).doubleValue() / millions));
+        perMillion.put("bootstrap_s", round2(1e6 / ((Number) section.get("queueview_per_s")).doubleValue()));
+        perMillion.put("streams_floor_s", round2(1e6 / ((Number) section.get("streams_floor_per_s")).doubleValue()));
+        for (String step : List.of("restart", "restore")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> times = (Map<String, Object>) section.get(step);
+            perMillion.put(step + "_ready_s", round2(((Number) times.get("ready_s")).doubleValue() / millions));
+            perMillion.put(step + "_rebuild_thread_s",
+                    round2(((Number) times.get("rebuild_longest_thread_ms")).doubleValue() / 1000 / millions));
+        }
+        section.put("per_million", perMillion);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());
+        json.writeValue(options.jsonOut().toFile(), figures);
+        log.println("figures written to " + options.jsonOut());
+        return BenchReport.scale(figures);
+    }
+
+    /** Ready on the existing data folder, with where the rebuild of the view went: per task, and per stream thread. */
+    private Map<String, Object> restart(Settings settings, String what) throws Exception {
+        log.printf("scale: ready after a %s%n", what);
+        try (RebuildLog rebuilds = RebuildLog.attach()) {
+            double seconds = readySeconds(settings);
+            Map<String, Long> threadMillis = new TreeMap<>();
+            long entries = 0;
+            List<Map<String, Object>> tasks = new ArrayList<>();
+            for (RebuildLog.TaskRebuild task : rebuilds.rebuilds()) {
+                threadMillis.merge(task.thread(), task.millis(), Long::sum);
+                entries += task.entries();
+                tasks.add(Map.of("task", task.task(), "entries", task.entries(), "ms", task.millis()));
+                log.printf("  task %s on %s: %,d entries in memory in %,d ms%n", task.task(), task.thread(),
+                        task.entries(), task.millis());
+            }
+            long longest = threadMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            long total = threadMillis.values().stream().mapToLong(Long::longValue).sum();
+            log.printf("scale: ready in %.2f s; rebuild %,d ms on the busiest stream thread, %,d ms in all, %,d entries%n",
+                    seconds, longest, total, entries);
+            Map<String, Object> times = new LinkedHashMap<>();
+            times.put("ready_s", round2(seconds));
+            times.put("rebuild_longest_thread_ms", longest);
+            times.put("rebuild_all_tasks_ms", total);
+            times.put("rebuild_entries", entries);
+            times.put("tasks", tasks);
+            return times;
+        }
+    }
+
+    private static long usedAfterCollection() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private Settings settings(String bootstrap, String events) {

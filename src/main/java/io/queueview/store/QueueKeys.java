@@ -3,6 +3,7 @@ package io.queueview.store;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Store keys. Every key starts with the queue's prefix (project id length, project id, queue type), so one queue
@@ -23,6 +24,13 @@ public final class QueueKeys {
         int length = reader.getShort();
         String projectId = new String(key, 2, length, StandardCharsets.UTF_8);
         return new QueueId(projectId, QueueType.ofCode(key[2 + length]));
+    }
+
+    /** Whether two keys start with the same queue's prefix (keys in store order: the same queue as the last one). */
+    public static boolean sameQueue(byte[] key, byte[] other) {
+        int length = 2 + ((key[0] & 0xff) << 8 | (key[1] & 0xff)) + 1;
+        return other.length >= length && key.length >= length
+                && Arrays.equals(key, 0, length, other, 0, length);
     }
 
     /** An entry by its id, for the entries and the removal markers. */

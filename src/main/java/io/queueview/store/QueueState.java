@@ -31,20 +31,28 @@ public final class QueueState {
 
     /**
      * Fills the view from the entries store, before the task processes anything; returns the entries read. Entries
-     * are put as the store holds them (by queue, then id): the view's order takes an insert anywhere for a binary
-     * search and a copy within one chunk, so sorting first (as a tree needed) would only hold a whole queue's decoded
-     * entries in the heap at once.
+     * come as the store holds them (by queue, then id); each queue's go into its table as they come and are linked into
+     * its order and indexes sorted, as appends (the view's put searched and copied within a chunk for each, 85 % of a
+     * rebuild's samples), and no decoded entry is held meanwhile.
      */
     public long rebuildView() {
         view.clear();
         long read = 0;
+        byte[] queueKey = null; // one queue's entries come one after the other: decode its id once
+        QueueId queue = null;
         try (KeyValueIterator<Bytes, byte[]> all = entries.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> next = all.next();
-                view.put(QueuedEntry.fromBytes(QueueKeys.queueOf(next.key.get()), next.value));
+                byte[] key = next.key.get();
+                if (queueKey == null || !QueueKeys.sameQueue(queueKey, key)) {
+                    queue = QueueKeys.queueOf(key);
+                    queueKey = key;
+                }
+                view.load(QueuedEntry.fromBytes(queue, next.value));
                 read++;
             }
         }
+        view.loaded();
         try (KeyValueIterator<Bytes, byte[]> all = counters.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> next = all.next();

@@ -4,6 +4,7 @@ import io.queueview.queue.Entry;
 import io.queueview.queue.OrderKey;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueOrder;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,6 +43,9 @@ final class QueueView implements QueueOrder {
     private final SlotIndex[] indexes = new SlotIndex[FilterField.values().length];
     private final TypeCounts counts = new TypeCounts();
     private final long[] byPriority = new long[PRIORITIES];
+    /** A rebuild's slots in the table and the id map, not yet in the order, indexes and counts ({@link #stage}). */
+    private int[] staged = new int[0];
+    private int stagedCount;
 
     /** A queue with texts coded on its own (a view alone, in tests). */
     QueueView(QueueId queue) {
@@ -86,6 +90,74 @@ final class QueueView implements QueueOrder {
         }
     }
 
+    /**
+     * A rebuild's put: the entry goes into the table and the id map now, and into the order, indexes and counts at
+     * {@link #linkStaged}, in queue order, so that each of those inserts is an append (no search, no copy). Staged
+     * entries are not in the queue for reads until then; an id already held is put as {@link #put} does.
+     */
+    void stage(QueuedEntry queued) {
+        if (byId.find(queued.entry().id()) >= 0) {
+            linkStaged();
+            put(queued);
+            return;
+        }
+        priorityIndex(queued.entry().priority());
+        lock.writeLock().lock();
+        try {
+            int slot = table.add(queued);
+            byId.add(slot);
+            if (stagedCount == staged.length) {
+                staged = Arrays.copyOf(staged, Math.max(16, stagedCount * 2));
+            }
+            staged[stagedCount++] = slot;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Puts the staged entries into the order, indexes and counts, sorted in queue order first. */
+    void linkStaged() {
+        if (stagedCount == 0) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            int[] slots = Arrays.copyOf(staged, stagedCount);
+            staged = new int[0];
+            stagedCount = 0;
+            sortInQueueOrder(slots);
+            for (int slot : slots) {
+                linkButId(slot);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** A merge sort of slots by the table's queue order (the JDK sorts ints only by their value). */
+    private void sortInQueueOrder(int[] slots) {
+        int[] from = slots;
+        int[] to = new int[slots.length];
+        for (int width = 1; width < slots.length; width *= 2) {
+            for (int low = 0; low < slots.length; low += 2 * width) {
+                int middle = Math.min(low + width, slots.length);
+                int high = Math.min(low + 2 * width, slots.length);
+                int left = low;
+                int right = middle;
+                for (int at = low; at < high; at++) {
+                    to[at] = left < middle && (right >= high || table.compare(from[left], from[right]) <= 0)
+                            ? from[left++] : from[right++];
+                }
+            }
+            int[] swap = from;
+            from = to;
+            to = swap;
+        }
+        if (from != slots) {
+            System.arraycopy(from, 0, slots, 0, slots.length);
+        }
+    }
+
     /** Takes the entry with this id out; returns it, or null when it is not queued. */
     QueuedEntry remove(long id) {
         lock.writeLock().lock();
@@ -103,8 +175,12 @@ final class QueueView implements QueueOrder {
     }
 
     private void link(int slot) {
-        order.add(slot);
         byId.add(slot);
+        linkButId(slot);
+    }
+
+    private void linkButId(int slot) {
+        order.add(slot);
         indexes[FilterField.JOB_ID.ordinal()].add(slot);
         if (table.code(EntryTable.DATA_ID, slot) != TextCodes.NONE) {
             indexes[FilterField.DATA_ID.ordinal()].add(slot);

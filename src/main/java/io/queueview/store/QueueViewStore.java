@@ -67,6 +67,8 @@ public final class QueueViewStore implements StateStore {
     private volatile boolean open;
     /** Set once the projector has put every stored entry back; until then a read would see part of a queue. */
     private volatile boolean complete;
+    /** The queue whose entries a rebuild is loading ({@link #load}); the stream thread's. */
+    private QueueView loading;
     /** Epoch ms of the last record applied to this partition, or NOTHING_APPLIED. */
     private volatile long appliedUntil = NOTHING_APPLIED;
     private static final long NOTHING_APPLIED = Long.MIN_VALUE;
@@ -170,6 +172,28 @@ public final class QueueViewStore implements StateStore {
         return views.computeIfAbsent(queued.entry().queue(), queue -> new QueueView(queue, shared)).put(queued);
     }
 
+    /**
+     * A rebuild's put, for entries as the entries store holds them (one queue's together): a queue's entries are
+     * linked into its order and indexes in queue order when the next queue's first comes, or at {@link #loaded}.
+     */
+    void load(QueuedEntry queued) {
+        TextCodes shared = codes;
+        QueueView view = views.computeIfAbsent(queued.entry().queue(), queue -> new QueueView(queue, shared));
+        if (view != loading) {
+            loaded();
+            loading = view;
+        }
+        view.stage(queued);
+    }
+
+    /** The rebuild has put its last entry: the last queue's entries are linked too. */
+    void loaded() {
+        if (loading != null) {
+            loading.linkStaged();
+            loading = null;
+        }
+    }
+
     /** Takes an entry out; returns it, or null when it is not queued. */
     QueuedEntry remove(QueueId queue, long id) {
         QueueView view = views.get(queue);
@@ -207,6 +231,7 @@ public final class QueueViewStore implements StateStore {
     void clear() {
         complete = false;
         appliedUntil = NOTHING_APPLIED;
+        loading = null;
         views.clear();
         dispatches.clear();
         codes = new TextCodes();

@@ -50,6 +50,34 @@ class CompactViewTest {
         assertEquals(false, view.from(0).hasNext());
     }
 
+    @Test
+    void aQueueLoadedAsARebuildAnswersAsItsModelAndThenChurns() {
+        long seed = Long.getLong("queueview.seed", new Random().nextLong());
+        Random random = new Random(seed);
+        QueueView view = new QueueView(QUEUE);
+        Map<Long, QueuedEntry> model = new HashMap<>();
+        for (long id = 1; id <= 40_000; id++) { // in id order, as the entries store holds them
+            QueuedEntry queued = new QueuedEntry(entry(random, id), random.nextBoolean() ? id : null);
+            model.put(id, queued);
+            view.stage(queued);
+        }
+        QueuedEntry again = new QueuedEntry(entry(random, 7), null); // an id twice: linked, then put in its place
+        view.stage(again);
+        model.put(7L, again);
+        view.linkStaged();
+        assertMatches(view, model, random, "seed " + seed + ", loaded");
+        for (int step = 0; step < 20_000; step++) {
+            long id = 1 + random.nextInt(50_000);
+            if (random.nextBoolean()) {
+                assertEquals(model.remove(id), view.remove(id), "seed " + seed + ": the entry removed");
+            } else {
+                QueuedEntry queued = new QueuedEntry(entry(random, id), null);
+                assertEquals(model.put(id, queued), view.put(queued), "seed " + seed + ": the entry replaced");
+            }
+        }
+        assertMatches(view, model, random, "seed " + seed + ", after churn");
+    }
+
     private static void assertMatches(QueueView view, Map<Long, QueuedEntry> model, Random random, String where) {
         List<Entry> sorted = new ArrayList<>();
         model.values().forEach(queued -> sorted.add(queued.entry()));

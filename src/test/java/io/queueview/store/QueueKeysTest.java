@@ -31,6 +31,17 @@ class QueueKeysTest {
         assertEquals(QUEUE, QueueKeys.queueOf(QueueKeys.entry(QUEUE, 3)));
     }
 
+    @Test
+    void entriesOfOneQueueShareItsPrefixAndNoOtherQueueDoes() {
+        assertTrue(QueueKeys.sameQueue(QueueKeys.entry(QUEUE, 1), QueueKeys.entry(QUEUE, Long.MAX_VALUE)));
+        QueueId[] others = {new QueueId("p-1", QueueType.INTERNAL), new QueueId("p-10", QueueType.PROCESSOR),
+                new QueueId("p", QueueType.PROCESSOR)};
+        for (QueueId other : others) {
+            assertTrue(!QueueKeys.sameQueue(QueueKeys.entry(QUEUE, 1), QueueKeys.entry(other, 1)), other.toString());
+            assertTrue(!QueueKeys.sameQueue(QueueKeys.entry(other, 1), QueueKeys.entry(QUEUE, 1)), other.toString());
+        }
+    }
+
     private static boolean startsWith(byte[] key, byte[] prefix) {
         return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }

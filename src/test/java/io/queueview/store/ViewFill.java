@@ -17,6 +17,16 @@ public final class ViewFill {
         return view.put(queued) == null;
     }
 
+    /** Queues the entry as a task's rebuild does (one queue's entries together, each id once): see {@link #loaded}. */
+    public void load(QueuedEntry queued) {
+        view.load(queued);
+    }
+
+    /** The last entry is loaded: every one is in its queue's order. */
+    public void loaded() {
+        view.loaded();
+    }
+
     /** The view as queries read it. */
     public QueueViews views() {
         return view.readOnly();
