@@ -78,10 +78,11 @@ public final class StreamsLocalStores implements LocalStores {
     /** Changelog records not yet restored, per partition whose stores are here (active or standby); null before. */
     private volatile CopyLags copyLags;
     /**
-     * Partitions whose stores here have been seen caught up (within 1 % of the changelog's end) since they came here:
+     * Partitions whose stores here have been seen caught up (near the changelog's end) since they came here:
      * only those make copies. A standby assigned moments ago may hold nothing yet, and its lag in records cannot tell.
      */
     private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    private static final long FEW_RECORDS = 10;
     /** Input records not yet applied, per partition active here, as last read off Kafka Streams; null before. */
     private volatile InputLags inputLags;
 
@@ -270,9 +271,11 @@ public final class StreamsLocalStores implements LocalStores {
         if (entries != null) {
             entries.forEach((partition, lag) -> {
                 lags.put(partition, lag.offsetLag());
-                // within 1 % of the changelog's end (or at it): a store restored from nothing is not, whatever the
-                // changelog's length; a warm standby is, busy or idle
-                if (lag.offsetLag() == 0 || lag.offsetLag() * 100 <= lag.endOffsetPosition()) {
+                // a warm standby, busy or idle: within 1 % of the changelog's end, or a few records from it (under
+                // exactly-once the end is a transaction marker the store never holds) having restored some; a store
+                // that has restored nothing yet is not, whatever the changelog's length
+                if (lag.offsetLag() * 100 <= lag.endOffsetPosition()
+                        || lag.offsetLag() <= FEW_RECORDS && lag.currentOffsetPosition() > 0) {
                     caughtUp.add(partition);
                 }
             });
