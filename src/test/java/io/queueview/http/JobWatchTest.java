@@ -15,11 +15,15 @@ import io.queueview.changes.ChangeLog;
 import io.queueview.changes.QueueChange;
 import io.queueview.queue.QueueId;
 import io.queueview.queue.QueueType;
+import io.queueview.query.InstanceAddress;
+import io.queueview.query.OwnedElsewhere;
+import io.queueview.testing.ApiFixture;
 import io.queueview.testing.ApiOnDriver;
 import io.queueview.testing.EventStream;
 import io.queueview.testing.ProjectorDriver;
+import io.queueview.testing.StoresOwnedElsewhere;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +45,8 @@ class JobWatchTest {
     final ApiOnDriver api = new ApiOnDriver();
     private ProjectorDriver driver;
     private ChangeLog log;
+    /** Another instance's change log, when a test runs one: fed the same changes. */
+    private ChangeLog elsewhereLog;
     private long offset = 100;
 
     @BeforeEach
@@ -161,6 +167,30 @@ class JobWatchTest {
         }
     }
 
+    @Test
+    void anInstanceThatDoesNotOwnTheQueueAsksItsOwnerWhereTheEntryStands() throws Exception {
+        InstanceAddress owner = new InstanceAddress("127.0.0.1", api.port());
+        try (ApiFixture elsewhere = new ApiFixture(new StoresOwnedElsewhere(() -> owner), command -> {
+            throw new OwnedElsewhere(owner, "owned by " + owner);
+        }, Files.createDirectories(api.dataDir().resolve("elsewhere")))) {
+            elsewhereLog = elsewhere.changes();
+            elsewhereLog.startAt(log.partitionOf(QUEUE), offset);
+            try (EventStream watch = EventStream.open(elsewhere.port(), watchOf(3, 1), READER, null)) {
+                assertEquals(200, watch.status(), watch.status() == 200 ? "" : watch.body());
+                assertEquals("ready", watch.next(WAIT).name());
+                assertEquals(3, position(watch.next(WAIT)).get("position").asLong());
+                move(3, "MOVE_TOP");
+                assertEquals(1, position(watch.next(WAIT)).get("position").asLong());
+                assertEquals("reached", watch.next(WAIT).name());
+                driver.send(dequeued("p", "PROCESSOR", 3).with("reason", "DISPATCHED"));
+                feed();
+                assertEquals("left", watch.next(WAIT).name());
+            }
+            // the owner's 404 is the watch's
+            assertRefused(EventStream.open(elsewhere.port(), watchOf(3, null), READER, null), 404, "octopus.400004");
+        }
+    }
+
     private static String watchOf(long id, Integer notifyAt) {
         return BASE + "/" + id + "/watch?queue_type=PROCESSOR" + (notifyAt == null ? "" : "&notify_at_position=" + notifyAt);
     }
@@ -182,7 +212,11 @@ class JobWatchTest {
     private void feed() {
         driver.changes().forEach(change -> {
             String key = Utils.utf8(change.key);
-            log.append(new QueueChange(log.partitionOf(QUEUE), offset++, key, change.value));
+            QueueChange read = new QueueChange(log.partitionOf(QUEUE), offset++, key, change.value);
+            log.append(read);
+            if (elsewhereLog != null) {
+                elsewhereLog.append(read);
+            }
         });
     }
 
