@@ -3,7 +3,9 @@ package io.queueview.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.queueview.http.error.ApiError;
 import io.queueview.http.peer.Forwarding;
+import io.queueview.http.peer.PeerUnreachable;
 import io.queueview.http.sse.EntryPositions;
 import io.queueview.http.sse.WatchedPosition;
 import io.queueview.query.EntryPosition;
@@ -53,9 +55,15 @@ final class WatchPositions {
             return reader.entry(queue, id, time.instant(), placement.activeHere() ? ReadFrom.ACTIVE
                     : ReadFrom.activeOrCopy(maxLag)).value().map(WatchPositions::watched);
         }
-        Forwarding.Fetched answer = forwarding.fetch(placement.active(), QueuingJobsApi.PATH
-                .replace("{project_id}", URLEncoder.encode(queue.projectId(), StandardCharsets.UTF_8).replace("+", "%20"))
-                + "/" + id + "?queue_type=" + queue.type().name(), caller);
+        Forwarding.Fetched answer;
+        try {
+            answer = forwarding.fetch(placement.active(), QueuingJobsApi.PATH.replace("{project_id}",
+                    URLEncoder.encode(queue.projectId(), StandardCharsets.UTF_8).replace("+", "%20"))
+                    + "/" + id + "?queue_type=" + queue.type().name(), caller);
+        } catch (PeerUnreachable unreachable) { // as a read's: a 502 when the watch opens, asked again later after
+            throw ApiError.ownerUnreachable("the instance that owns this queue, " + unreachable.instance()
+                    + ", cannot be reached; retry shortly", unreachable);
+        }
         if (answer.status() == 404) {
             return Optional.empty();
         }
