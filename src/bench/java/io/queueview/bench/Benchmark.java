@@ -99,6 +99,7 @@ public final class Benchmark {
         // --secured-only (freshness at 1,000 events/s with queueview over PLAINTEXT and over SASL_SSL, one broker),
         // --estimates-only[=seed,seed] (the estimated wait against a simulated scheduler's dispatches; no broker)
         // --peer-client-only (the forwarder's client, ours against Apache HttpClient 5, on one owner)
+        // --watch-only (watches of one job and change streams open together on one instance)
         for (String arg : args) {
             if (arg.equals("--small")) {
                 options = Options.small(work);
@@ -126,6 +127,14 @@ public final class Benchmark {
                 try {
                     System.out.println(BenchReport.changeStreams(ChangeStreamLoad.measure(work, new int[] {1, 200},
                             20, Duration.ofSeconds(20), System.err)));
+                } finally {
+                    Folders.delete(work);
+                }
+                System.exit(0);
+            } else if (arg.equals("--watch-only")) { // watches of one job and change streams together on one instance
+                try {
+                    System.out.println(WatchLoad.measure(work, List.of(new WatchLoad.Round(100, 20),
+                            new WatchLoad.Round(200, 25)), 5, Duration.ofSeconds(20), System.err));
                 } finally {
                     Folders.delete(work);
                 }
@@ -180,8 +189,9 @@ public final class Benchmark {
                 System.exit(0); // the in-JVM broker of the instances' group
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; use --small, --scale[=N], --entries=N, --ingest-only, --scale-out-only, --forwarding-only, --streams-only,"
-                        + " --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed],"
+                        + "; use --small, --scale[=N], --entries=N, --ingest-only, --scale-out-only, --forwarding-only,"
+                        + " --streams-only, --crash-only[=N], --https-only, --secured-only, --estimates-only[=seed,seed],"
+                        + " --watch-only,"
                         + " --peer-client-only");
             }
         }

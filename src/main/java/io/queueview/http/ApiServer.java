@@ -12,7 +12,9 @@ import io.queueview.http.jetty.ServerTls;
 import io.queueview.http.peer.Forwarding;
 import io.queueview.http.peer.PeerTls;
 import io.queueview.http.sse.ChangeStreams;
+import io.queueview.http.sse.JobWatches;
 import io.queueview.http.sse.StreamLimits;
+import io.queueview.http.sse.StreamSlots;
 import io.queueview.query.OwnedElsewhere;
 import io.queueview.query.QueueReader;
 import io.queueview.query.QueueUnavailable;
@@ -68,14 +70,15 @@ public final class ApiServer {
     /** Starts on host:port (port 0 = a free port; {@link Javalin#port()} tells which). */
     public static Javalin start(String host, int port, Parts parts) {
         HttpMetrics metrics = parts.metrics();
-        ChangeStreams changeStreams = new ChangeStreams(parts.changes(), parts.streamLimits());
-        metrics.changeStreams(changeStreams::open);
-        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), parts.reader(), parts.writer(), parts.time(),
-                metrics, changeStreams);
+        StreamSlots streams = new StreamSlots(parts.streamLimits());
+        metrics.changeStreams(streams::open);
         QueueReader reader = parts.reader();
         ServerTls tls = parts.tls();
         Forwarding forwarding = new Forwarding(parts.forwardTimeout(), metrics,
                 tls == null ? null : PeerTls.sockets(tls.settings().peerCa()), parts.time(), parts.scheduler());
+        QueuingJobsApi api = new QueuingJobsApi(parts.tokens(), reader, parts.writer(), parts.time(),
+                metrics, new ChangeStreams(parts.changes(), streams), new JobWatches(parts.changes(), streams),
+                new WatchPositions(reader, forwarding, parts.time(), parts.standbyMaxLag()));
         Routing routing = new Routing(reader, forwarding, parts.standbyMaxLag());
         UnavailableLog unavailable = new UnavailableLog(LOG, parts.time());
         JettyServer jetty = new JettyServer(HEADER_DEADLINE, IDLE_TIMEOUT, parts.time(), parts.scheduler());
@@ -106,6 +109,8 @@ public final class ApiServer {
             config.routes.put(QueuingJobsApi.BATCH_PATH, routing.write(api::batch));
             // "changes" is never taken for an {id}; any instance serves a change stream: it tails queue-changes
             config.routes.get(QueuingJobsApi.CHANGES_PATH, api::changes);
+            // a watch is served by any instance too: the change log says when to look, the owner where it stands
+            config.routes.get(QueuingJobsApi.WATCH_PATH, api::watch);
             config.routes.get(QueuingJobsApi.STATS_PATH, routing.read(api::stats)); // nor is "stats"
             config.routes.head(QueuingJobsApi.STATS_PATH, routing.read(api::stats));
             config.routes.get(QueuingJobsApi.ENTRY_PATH, routing.read(api::position));

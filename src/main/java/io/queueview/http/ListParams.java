@@ -41,6 +41,13 @@ final class ListParams {
         return new ListParams(params).integer("max_lag", fallback, 0, Integer.MAX_VALUE);
     }
 
+    /** notify_at_position of a watch: a position from 1, or null when not given. */
+    static Integer notifyAtPosition(Map<String, List<String>> params) {
+        ListParams read = new ListParams(params);
+        return read.text("notify_at_position") == null ? null
+                : read.integer("notify_at_position", 0, 1, Integer.MAX_VALUE);
+    }
+
     private ListQuery query(String projectId) {
         QueueType queueType = queueType();
         String clusterType = oneOf("cluster_type", ClusterType.class);

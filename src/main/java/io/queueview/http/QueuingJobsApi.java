@@ -11,6 +11,7 @@ import io.queueview.http.auth.Caller;
 import io.queueview.http.error.ApiError;
 import io.queueview.http.peer.Forwarding;
 import io.queueview.http.sse.ChangeStreams;
+import io.queueview.http.sse.JobWatches;
 import io.queueview.query.Answered;
 import io.queueview.query.EntryPosition;
 import io.queueview.query.ListQuery;
@@ -41,6 +42,7 @@ final class QueuingJobsApi {
     static final String ENTRY_PATH = PATH + "/{id}";
     static final String CHANGES_PATH = PATH + "/changes";
     static final String STATS_PATH = PATH + "/stats";
+    static final String WATCH_PATH = ENTRY_PATH + "/watch";
     private static final String BEARER = "Bearer ";
 
     private final Authenticator tokens;
@@ -49,15 +51,19 @@ final class QueuingJobsApi {
     private final Ticker time;
     private final HttpMetrics metrics;
     private final ChangeStreams changes;
+    private final JobWatches watches;
+    private final WatchPositions positions;
 
     QueuingJobsApi(Authenticator tokens, QueueReader reader, QueueWriter writer, Ticker time, HttpMetrics metrics,
-                   ChangeStreams changes) {
+                   ChangeStreams changes, JobWatches watches, WatchPositions positions) {
         this.tokens = tokens;
         this.reader = reader;
         this.writer = writer;
         this.time = time;
         this.metrics = metrics;
         this.changes = changes;
+        this.watches = watches;
+        this.positions = positions;
     }
 
     /**
@@ -127,6 +133,19 @@ final class QueuingJobsApi {
         String projectId = authorize(ctx, Caller.LIST);
         QueueId queue = new QueueId(projectId, ListParams.queueType(ctx.queryParamMap()));
         changes.stream(ctx.res(), queue, presentedToken(ctx), ctx.header("Last-Event-ID"));
+    }
+
+    /**
+     * GET watch: one entry's position and estimate as Server-Sent Events until it leaves the queue (JobWatches);
+     * served by any instance, the position read where the queue's view is.
+     */
+    void watch(Context ctx) {
+        String projectId = authorize(ctx, Caller.LIST);
+        long id = PathParams.entryId(ctx);
+        QueueId queue = new QueueId(projectId, ListParams.queueType(ctx.queryParamMap()));
+        Integer notifyAt = ListParams.notifyAtPosition(ctx.queryParamMap());
+        watches.watch(ctx.res(), new JobWatches.Watched(queue, id, notifyAt), positions.of(ctx), presentedToken(ctx),
+                ctx.header("Last-Event-ID"));
     }
 
     /** PUT one entry: move it; answers once the owning store has applied the move. */

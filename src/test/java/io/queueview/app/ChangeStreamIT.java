@@ -74,4 +74,38 @@ class ChangeStreamIT {
             assertEquals("DISPATCHED", removal.get("reason").asText());
         }
     }
+
+    @Test
+    void aWatchFollowsOneJobAcrossAMoveAndDispatchesUntilItIsDispatched() throws Exception {
+        service.produce(enqueued("p", "PROCESSOR", 21), enqueued("p", "PROCESSOR", 22), enqueued("p", "PROCESSOR", 23),
+                enqueued("p", "PROCESSOR", 24));
+        String watch = "/v1.0/p/data/queuing-jobs/24/watch?queue_type=PROCESSOR&notify_at_position=1";
+        EventStream stream = null;
+        for (long until = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < until; Thread.sleep(100)) {
+            stream = EventStream.open(service.app().httpPort(), watch, service.token(), null);
+            if (stream.status() == 200) {
+                break;
+            }
+            stream.close(); // 404 until the view has entry 24
+        }
+        try (EventStream open = stream) {
+            assertEquals(200, open.status());
+            assertEquals("ready", open.next(WAIT).name());
+            assertEquals(4, JSON.readTree(open.next(WAIT).data()).get("position").asLong());
+            service.produce(dequeued("p", "PROCESSOR", 21).with("reason", "DISPATCHED"));
+            EventStream.Event afterDispatch = open.next(WAIT);
+            assertEquals("position", afterDispatch.name());
+            assertEquals(3, JSON.readTree(afterDispatch.data()).get("position").asLong());
+            HttpResponse<String> moved = service.http().send("PUT", "/v1.0/p/data/queuing-jobs/24", service.token(),
+                    "application/json", "{\"queue_type\":\"PROCESSOR\",\"operation_type\":\"MOVE_TOP\"}");
+            assertEquals(200, moved.statusCode(), moved.body());
+            assertEquals(1, JSON.readTree(open.next(WAIT).data()).get("position").asLong());
+            assertEquals("reached", open.next(WAIT).name());
+            service.produce(dequeued("p", "PROCESSOR", 24).with("reason", "DISPATCHED"));
+            EventStream.Event left = open.next(WAIT);
+            assertEquals("left", left.name());
+            assertEquals("{\"id\":24,\"reason\":\"DISPATCHED\"}", left.data());
+            assertTrue(open.endsWithin(WAIT), "the watch ends after its last event");
+        }
+    }
 }

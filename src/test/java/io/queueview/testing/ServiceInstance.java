@@ -264,6 +264,40 @@ public final class ServiceInstance implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The process's heap in use after a full collection (jcmd GC.run, then GC.heap_info), in bytes; -1 if unknown. */
+    public long heapAfterGc() {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start()
+                    .waitFor();
+            Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String text = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            info.waitFor();
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
+            return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** How many threads the process has now, from /proc; -1 if unknown. */
+    public int threads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring(8).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown
+        }
+        return -1;
+    }
+
     /** CPU time the process has used so far (user and system), from /proc; 0 where there is none. */
     public Duration cpuTime() {
         try {

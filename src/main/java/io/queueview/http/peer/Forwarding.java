@@ -116,6 +116,37 @@ public final class Forwarding implements AutoCloseable {
         ctx.result(answer.body());
     }
 
+    /**
+     * A read of this instance's own asked of another as a forwarded call, passing on the caller's credentials: the
+     * status and body of its answer (a watch here asking the owner where its entry stands).
+     *
+     * @param target   the path and query, as the other instance serves them
+     * @throws PeerUnreachable when it cannot be reached
+     */
+    public Fetched fetch(InstanceAddress to, String target, Context caller) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(FORWARDED_BY, caller.host() == null ? "unknown" : caller.host());
+        for (String header : PASSED_ON) {
+            String value = caller.header(header);
+            if (value != null) {
+                headers.put(header, value);
+            }
+        }
+        long started = time.nanoTime();
+        try {
+            PeerClient.Answer answer = send(to, "GET", target, headers, null, true);
+            metrics.forwarded("answered", time.nanoTime() - started);
+            return new Fetched(answer.status(), answer.body());
+        } catch (PeerUnreachable unreachable) {
+            metrics.forwarded("unreachable", time.nanoTime() - started);
+            throw unreachable;
+        }
+    }
+
+    /** Another instance's answer to a read asked of it. */
+    public record Fetched(int status, byte[] body) {
+    }
+
     /** False for a while after a call to that instance could not reach it. */
     public boolean reachable(InstanceAddress instance) {
         Long since = down.get(instance);

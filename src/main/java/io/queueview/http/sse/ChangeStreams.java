@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.queueview.changes.ChangeLog;
 import io.queueview.changes.QueueChange;
 import io.queueview.changes.QueueFollower;
-import io.queueview.http.auth.TokenFile;
 import io.queueview.http.error.ApiError;
 import io.queueview.queue.QueueId;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,16 +11,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * GET .../queuing-jobs/changes: a queue's changes as Server-Sent Events, as they apply. Each event's id is where to
  * resume ("partition:offset" in the changes topic), so a client that reconnects with Last-Event-ID gets what it
  * missed, or a final "reload" event when that is no longer kept. A stream holds a server thread while it is open,
- * hence the caps, per instance and per token (503 past them); a stream whose client reads too slowly is cut off
+ * hence the caps, per instance and per token, shared with the watches ({@link StreamSlots}: 503 past them); a stream whose client reads too slowly is cut off
  * with a "reload" event rather than buffering without bound.
  */
 public final class ChangeStreams {
@@ -34,20 +30,15 @@ public final class ChangeStreams {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<ChangeLog> changes;
-    private final StreamLimits limits;
-    private final AtomicInteger open = new AtomicInteger();
-    /** Open streams by the hash of their token; a token with none has no entry. */
-    private final Map<String, Integer> openByToken = new ConcurrentHashMap<>();
+    private final StreamSlots slots;
 
-    /** @param changes the change log, or null while it is not ready (the service is starting) */
-    public ChangeStreams(Supplier<ChangeLog> changes, StreamLimits limits) {
+    /**
+     * @param changes the change log, or null while it is not ready (the service is starting)
+     * @param slots   the caps this instance's streams share (change streams and watches)
+     */
+    public ChangeStreams(Supplier<ChangeLog> changes, StreamSlots slots) {
         this.changes = changes;
-        this.limits = limits;
-    }
-
-    /** How many streams are open (counting one being refused for a cap, for the moment it takes). */
-    public int open() {
-        return open.get();
+        this.slots = slots;
     }
 
     /** Streams the queue's changes until the client goes or the stream must end. The caller is authorized. */
@@ -56,39 +47,18 @@ public final class ChangeStreams {
         if (log == null) {
             throw ApiError.unavailable("the change streams are starting; retry shortly");
         }
-        String tokenKey = TokenFile.sha256Hex(token == null ? "" : token); // the token itself is kept nowhere
-        int all = open.incrementAndGet();
-        int ofToken = openByToken.merge(tokenKey, 1, Integer::sum);
-        try {
-            if (all > limits.perInstance()) {
-                throw ApiError.unavailable("this instance serves " + limits.perInstance()
-                        + " change streams already; retry shortly or through another instance");
-            }
-            if (ofToken > limits.perToken()) {
-                throw ApiError.unavailable("this token has " + limits.perToken() + " change streams open here "
-                        + "already; close one first");
-            }
-            try (QueueFollower follower = log.follow(queue, lastEventId)) {
-                send(response, queue, follower);
-            } catch (InterruptedException stopping) {
-                Thread.currentThread().interrupt();
-            } catch (IOException clientGone) {
-                // the usual end of a stream: the client closed it (a page left, a reconnect)
-            }
-        } finally {
-            open.decrementAndGet();
-            openByToken.computeIfPresent(tokenKey, (key, count) -> count == 1 ? null : count - 1);
+        try (StreamSlots.Slot slot = slots.take(token); QueueFollower follower = log.follow(queue, lastEventId)) {
+            send(response, queue, follower);
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientGone) {
+            // the usual end of a stream: the client closed it (a page left, a reconnect)
         }
     }
 
     private static void send(HttpServletResponse response, QueueId queue, QueueFollower follower)
             throws IOException, InterruptedException {
-        response.setStatus(200);
-        response.setContentType("text/event-stream;charset=utf-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no"); // proxies must not hold events back
-        OutputStream out = response.getOutputStream();
-        write(out, "retry: " + RETRY_MS + "\n");
+        OutputStream out = begin(response);
         if (!follower.resumable()) {
             event(out, null, "reload", "{\"reason\":\"the changes after Last-Event-ID are no longer kept here: "
                     + "reload the queue, then follow it again without Last-Event-ID\"}");
@@ -113,11 +83,22 @@ public final class ChangeStreams {
         }
     }
 
-    private static void event(OutputStream out, String id, String name, String data) throws IOException {
+    /** Starts an event stream's answer: its headers, and how soon to reconnect. */
+    static OutputStream begin(HttpServletResponse response) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/event-stream;charset=utf-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no"); // proxies must not hold events back
+        OutputStream out = response.getOutputStream();
+        write(out, "retry: " + RETRY_MS + "\n");
+        return out;
+    }
+
+    static void event(OutputStream out, String id, String name, String data) throws IOException {
         write(out, (id == null ? "" : "id: " + id + "\n") + "event: " + name + "\ndata: " + data + "\n\n");
     }
 
-    private static void write(OutputStream out, String text) throws IOException {
+    static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
