@@ -53,16 +53,13 @@ final class Routing {
                 handler.answer(ctx, Forwarding.isStandbyRead(ctx) ? orCopy : ReadFrom.ACTIVE);
                 return;
             }
-            switch (route(ctx, queue)) {
-                // the owner here: a copy answers only while its view is not rebuilt after taking over from a dead
-                // owner (the copy built meanwhile; see LocalStores.copyOf)
-                case ACTIVE_HERE, COPY_HERE -> handler.answer(ctx, orCopy);
-                case FORWARDED -> { }
+            // answered here by the owner's view, or else by a copy: a standby's while the owner cannot be reached,
+            // or the one built meanwhile while its partition moves here (LocalStores.copyOf)
+            if (!answeredElsewhere(ctx, queue)) {
+                handler.answer(ctx, orCopy);
             }
         };
     }
-
-    private enum ReadRoute { ACTIVE_HERE, COPY_HERE, FORWARDED }
 
     Handler write(Handler handler) {
         return ctx -> {
@@ -75,8 +72,7 @@ final class Routing {
             if (placement.activeHere()) {
                 handler.handle(ctx);
             } else if (placement.active() == null) {
-                throw ApiError.unavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry "
-                        + "shortly");
+                throw ownerNotKnownYet(queue);
             } else {
                 try {
                     forwardTo(placement.active(), ctx, false, false);
@@ -89,34 +85,37 @@ final class Routing {
         };
     }
 
-    /** Forwards a read to the instance that answers it, or says how this instance answers it. */
-    private ReadRoute route(Context ctx, QueueId queue) {
+    private static ApiError ownerNotKnownYet(QueueId queue) {
+        return ApiError.unavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry shortly");
+    }
+
+    /** Forwards a read to the instance that answers it; false when this instance answers it. */
+    private boolean answeredElsewhere(Context ctx, QueueId queue) {
         QueuePlacement placement = reader.placement(queue);
         if (placement.activeHere()) {
-            return ReadRoute.ACTIVE_HERE;
+            return false;
         }
         if (placement.active() == null) { // rebalancing: the owner is not dead, only not known
-            throw ApiError.unavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry "
-                    + "shortly");
+            throw ownerNotKnownYet(queue);
         }
         PeerUnreachable owner = null;
         boolean standbyToFallBackOn = placement.standbyHere() || !placement.standbys().isEmpty();
         if (forwarding.reachable(placement.active())) {
             try {
                 forwardTo(placement.active(), ctx, false, standbyToFallBackOn);
-                return ReadRoute.FORWARDED;
+                return true;
             } catch (PeerUnreachable unreachable) {
                 owner = unreachable;
             }
         }
         if (placement.standbyHere()) {
-            return ReadRoute.COPY_HERE;
+            return false;
         }
         for (InstanceAddress standby : placement.standbys()) {
             if (forwarding.reachable(standby)) {
                 try {
                     forwardTo(standby, ctx, true, false);
-                    return ReadRoute.FORWARDED;
+                    return true;
                 } catch (PeerUnreachable unreachable) {
                     // the next standby, if any
                 }

@@ -70,7 +70,6 @@ public final class StreamsLocalStores implements LocalStores {
     private final Supplier<String> waitingFor;
     private final Ticker time;
     private final Map<Integer, QueuePartition> owned = new ConcurrentHashMap<>();
-    private final Map<Integer, InstanceAddress> ownedElsewhere = new ConcurrentHashMap<>();
     private final Map<Integer, QueuePlacement> placements = new ConcurrentHashMap<>();
     /** The placements known before the last state change: what routing goes by while the group does not say. */
     private final Map<Integer, QueuePlacement> lastKnownPlacements = new ConcurrentHashMap<>();
@@ -113,7 +112,6 @@ public final class StreamsLocalStores implements LocalStores {
     /** Call on every state change of the Kafka Streams instance: ownership may have moved. */
     public void stateChanged() {
         owned.clear();
-        ownedElsewhere.clear();
         lastKnownPlacements.putAll(placements);
         placements.clear();
     }
@@ -137,9 +135,9 @@ public final class StreamsLocalStores implements LocalStores {
         if (known != null) {
             return known;
         }
-        InstanceAddress owner = ownedElsewhere.get(partition);
-        if (owner != null) {
-            throw elsewhere(queue, owner);
+        QueuePlacement placed = placements.get(partition); // routing asked first: the owner, seen this state
+        if (placed != null && !placed.activeHere() && placed.active() != null) {
+            throw elsewhere(queue, placed.active());
         }
         return lookUp(queue, key);
     }
@@ -200,8 +198,8 @@ public final class StreamsLocalStores implements LocalStores {
      * Built from the partition's entries and counters stores of a standby here (read with stale stores allowed) that
      * has been seen caught up, at most once a second per queue. Never from the stores of an active task here, nor of a
      * standby never seen caught up: either may have been assigned with nothing in them, and a lag in records does not
-     * tell. While the partition moves (its standby
-     * here becoming the active task, the view not rebuilt yet), the last copy built answers, up to 30 s old.
+     * tell. While the partition moves (its standby here becoming the active task, the view not rebuilt yet), the last
+     * copy built answers, up to 30 s old.
      */
     @Override
     public QueueCopy copyOf(QueueId queue) {
@@ -305,11 +303,7 @@ public final class StreamsLocalStores implements LocalStores {
             throw new QueueUnavailable("the owner of queue " + queue + " is not known yet (rebalancing); retry shortly");
         }
         if (!self.equals(owner.activeHost())) {
-            InstanceAddress address = address(owner.activeHost());
-            if (streams.state() == KafkaStreams.State.RUNNING) {
-                ownedElsewhere.put(owner.partition(), address);
-            }
-            throw elsewhere(queue, address);
+            throw elsewhere(queue, address(owner.activeHost()));
         }
         int partition = owner.partition();
         try {

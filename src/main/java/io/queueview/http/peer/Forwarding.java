@@ -82,30 +82,13 @@ public final class Forwarding implements AutoCloseable {
     public void forward(InstanceAddress to, Context ctx, boolean standbyRead, boolean fallback) {
         String query = ctx.req().getQueryString(); // raw, as the caller sent it
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(FORWARDED_BY, ctx.host() == null ? "unknown" : ctx.host());
+        Map<String, String> headers = headersOf(ctx);
         if (standbyRead) {
             headers.put(STANDBY_READ, "true");
         }
-        for (String header : PASSED_ON) {
-            String value = ctx.header(header);
-            if (value != null) {
-                headers.put(header, value);
-            }
-        }
         boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-        long started = time.nanoTime();
-        PeerClient.Answer answer;
-        try {
-            answer = read && fallback ? once(to, ctx.method().name(), target, headers)
-                    : send(to, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read);
-        } catch (PeerUnreachable unreachable) {
-            down.put(to, time.nanoTime());
-            metrics.forwarded("unreachable", time.nanoTime() - started);
-            throw unreachable;
-        }
-        down.remove(to);
-        metrics.forwarded("answered", time.nanoTime() - started);
+        PeerClient.Answer answer = exchange(to, () -> read && fallback ? once(to, ctx.method().name(), target, headers)
+                : send(to, ctx.method().name(), target, headers, read ? null : ctx.bodyAsBytes(), read));
         ctx.status(answer.status());
         if (answer.contentType() != null) {
             ctx.contentType(answer.contentType());
@@ -116,14 +99,8 @@ public final class Forwarding implements AutoCloseable {
         ctx.result(answer.body());
     }
 
-    /**
-     * A read of this instance's own asked of another as a forwarded call, passing on the caller's credentials: the
-     * status and body of its answer (a watch here asking the owner where its entry stands).
-     *
-     * @param target   the path and query, as the other instance serves them
-     * @throws PeerUnreachable when it cannot be reached
-     */
-    public Fetched fetch(InstanceAddress to, String target, Context caller) {
+    /** What goes along with a call sent on: who forwards it, and the caller's credentials and content type. */
+    private static Map<String, String> headersOf(Context caller) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(FORWARDED_BY, caller.host() == null ? "unknown" : caller.host());
         for (String header : PASSED_ON) {
@@ -132,15 +109,40 @@ public final class Forwarding implements AutoCloseable {
                 headers.put(header, value);
             }
         }
+        return headers;
+    }
+
+    private interface Call {
+        PeerClient.Answer send();
+    }
+
+    /** One call to another instance, counted; an instance that cannot be reached is skipped by reads for a while. */
+    private PeerClient.Answer exchange(InstanceAddress to, Call call) {
         long started = time.nanoTime();
+        PeerClient.Answer answer;
         try {
-            PeerClient.Answer answer = send(to, "GET", target, headers, null, true);
-            metrics.forwarded("answered", time.nanoTime() - started);
-            return new Fetched(answer.status(), answer.body());
+            answer = call.send();
         } catch (PeerUnreachable unreachable) {
+            down.put(to, time.nanoTime());
             metrics.forwarded("unreachable", time.nanoTime() - started);
             throw unreachable;
         }
+        down.remove(to);
+        metrics.forwarded("answered", time.nanoTime() - started);
+        return answer;
+    }
+
+    /**
+     * A read of this instance's own asked of another as a forwarded call, passing on the caller's credentials: the
+     * status and body of its answer (a watch here asking the owner where its entry stands).
+     *
+     * @param target   the path and query, as the other instance serves them
+     * @throws PeerUnreachable when it cannot be reached (it is then {@link #reachable not reachable} for a while)
+     */
+    public Fetched fetch(InstanceAddress to, String target, Context caller) {
+        Map<String, String> headers = headersOf(caller);
+        PeerClient.Answer answer = exchange(to, () -> send(to, "GET", target, headers, null, true));
+        return new Fetched(answer.status(), answer.body());
     }
 
     /** Another instance's answer to a read asked of it. */
